@@ -138,6 +138,23 @@ export const REJECT_REASON_VALUES: readonly EnumValue[] = [
   { value: 'BPA', meaning: 'Rejected by VPC Block Public Access.' },
 ];
 
+/** Values of `encryption-status` (version 10; `-` when unknown or VPC Encryption Controls is off). */
+export const ENCRYPTION_STATUS_VALUES: readonly EnumValue[] = [
+  { value: 0, meaning: 'Not encrypted.' },
+  { value: 1, meaning: 'Nitro-encrypted (managed by VPC Encryption Controls).' },
+  { value: 2, meaning: 'Application-encrypted (for example TLS on port 443 to an AWS service endpoint).' },
+  { value: 3, meaning: 'Both Nitro-encrypted and application-encrypted.' },
+];
+
+/** Values of `interface-type` and `next-hop-interface-type` (version 11; an open set). */
+export const INTERFACE_TYPE_VALUES: readonly EnumValue[] = [
+  { value: 'nat_gateway', meaning: 'NAT gateway.' },
+  { value: 'regional_nat_gateway', meaning: 'Regional NAT gateway.' },
+  { value: 'network_load_balancer', meaning: 'Network Load Balancer.' },
+  { value: 'transit_gateway', meaning: 'Transit gateway attachment.' },
+  { value: 'vpc_endpoint', meaning: 'Interface VPC endpoint.' },
+];
+
 /** Values of `resource-type` in Transit Gateway flow logs. */
 export const TGW_RESOURCE_TYPE_VALUES: readonly EnumValue[] = [
   { value: 'TransitGateway', meaning: 'A flow log on the whole transit gateway.' },
@@ -149,6 +166,7 @@ export const TCP_FLAGS = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32 } as
 
 const TGW: { scope: FieldScope } = { scope: 'transit-gateway' };
 const BOTH: { scope: FieldScope } = { scope: 'both' };
+const U = { unverified: true } as const;
 
 /**
  * Every field, in the order of AWS's "Available fields" table (VPC fields v2..v8, then Transit Gateway v6 fields,
@@ -187,6 +205,7 @@ export const FIELDS: readonly FieldSpec[] = [
   ),
   f('srcport', 2, 'int32', 'Source port of the traffic (0 for ICMP).', BOTH),
   f('dstport', 2, 'int32', 'Destination port of the traffic (0 for ICMP).', BOTH),
+  // Transit Gateway Parquet files type `protocol` as INT_64; both fit a number.
   f('protocol', 2, 'int32', 'IANA protocol number of the traffic (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6).', BOTH),
   f('packets', 2, 'int64', 'Number of packets transferred during the flow.', BOTH),
   f('bytes', 2, 'int64', 'Number of bytes transferred during the flow.', BOTH),
@@ -302,6 +321,74 @@ export const FIELDS: readonly FieldSpec[] = [
   f('packets-lost-blackhole', 6, 'int64', 'Packets lost to a blackhole route.', TGW),
   f('packets-lost-mtu-exceeded', 6, 'int64', 'Packets lost because they exceeded the MTU.', TGW),
   f('packets-lost-ttl-expired', 6, 'int64', 'Packets lost because their time-to-live expired.', TGW),
+  // versions 9 to 11: newer than AWS's archived documentation; types and texts from secondary sources (verify live)
+  f(
+    'resource-id',
+    9,
+    'string',
+    'ID of the resource that captured the flow, e.g. a regional NAT gateway (`nat-...`).',
+    {
+      unverified: true,
+    },
+  ),
+  f(
+    'encryption-status',
+    10,
+    'int32',
+    'Whether the flow was encrypted in transit (VPC Encryption Controls).',
+    {
+      values: ENCRYPTION_STATUS_VALUES,
+      unverified: true,
+    },
+  ),
+  f('instance-tag', 11, 'string', 'Value of the first configured EC2 instance tag key (percent-encoded).', U),
+  f(
+    'instance-tag-2',
+    11,
+    'string',
+    'Value of the second configured EC2 instance tag key (percent-encoded).',
+    U,
+  ),
+  f(
+    'interface-tag',
+    11,
+    'string',
+    'Value of the first configured network-interface tag key (percent-encoded).',
+    U,
+  ),
+  f(
+    'interface-tag-2',
+    11,
+    'string',
+    'Value of the second configured network-interface tag key (percent-encoded).',
+    U,
+  ),
+  f(
+    'asg-tag',
+    11,
+    'string',
+    'Value of the first configured Auto Scaling group tag key (percent-encoded).',
+    U,
+  ),
+  f(
+    'asg-tag-2',
+    11,
+    'string',
+    'Value of the second configured Auto Scaling group tag key (percent-encoded).',
+    U,
+  ),
+  f('interface-type', 11, 'string', 'Type of the network interface that captured the flow.', {
+    values: INTERFACE_TYPE_VALUES,
+    unverified: true,
+  }),
+  f('next-hop-interface-id', 11, 'string', 'ID of the next-hop network interface.', U),
+  f('next-hop-subnet-id', 11, 'string', 'Subnet of the next-hop network interface.', U),
+  f('next-hop-az-id', 11, 'string', 'Availability Zone ID of the next-hop network interface.', U),
+  f('next-hop-vpc-id', 11, 'string', 'VPC of the next-hop network interface.', U),
+  f('next-hop-interface-type', 11, 'string', 'Type of the next-hop network interface.', {
+    values: INTERFACE_TYPE_VALUES,
+    unverified: true,
+  }),
 ];
 
 /** Fields by hyphenated name. */
