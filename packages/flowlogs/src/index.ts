@@ -1,2 +1,3 @@
 export * from './fields.js';
 export * from './format.js';
+export * from './record.js';
