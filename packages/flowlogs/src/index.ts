@@ -1,3 +1,4 @@
+export * from './cloudwatch-payload.js';
 export * from './fields.js';
 export * from './format.js';
 export * from './keys.js';
