@@ -2,7 +2,13 @@ import { DEFAULT_FIELDS, FIELD_BY_NAME, FIELDS, type FieldSpec } from './fields.
 
 /** A format string or header names a field AWS does not define, or is otherwise malformed. */
 export class FormatError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The unknown field name, when that is the problem. */
+    readonly field?: string,
+    /** Known field names close to it. */
+    readonly suggestions: readonly string[] = [],
+  ) {
     super(message);
     this.name = 'FormatError';
   }
@@ -10,24 +16,44 @@ export class FormatError extends Error {
 
 const TOKEN = /\$\{([^}]*)\}/g;
 
-function suggest(name: string): string {
+/** Edit distance (Levenshtein) between two short strings. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Up to three catalog field names close to `name` (typos, underscores, case, substrings). */
+export function nearFieldNames(name: string): string[] {
   const lower = name.toLowerCase().replaceAll('_', '-');
   const exact = FIELD_BY_NAME.get(lower);
-  if (exact) return ` Did you mean '${exact.name}'?`;
-  const near = FIELDS.filter((s) => s.name.includes(lower) || lower.includes(s.name)).map((s) => s.name);
-  return near.length > 0
-    ? ` Did you mean ${near
-        .slice(0, 3)
-        .map((n) => `'${n}'`)
-        .join(', ')}?`
-    : '';
+  if (exact) return [exact.name];
+  const limit = Math.max(2, Math.floor(lower.length / 3));
+  return FIELDS.map((s) => ({
+    name: s.name,
+    d: s.name.includes(lower) || lower.includes(s.name) ? 0.5 : distance(lower, s.name),
+  }))
+    .filter((c) => c.d <= limit)
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map((c) => c.name);
 }
 
 function lookup(name: string, where: string): FieldSpec {
   const spec = FIELD_BY_NAME.get(name);
   if (!spec) {
+    const near = nearFieldNames(name);
+    const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `'${n}'`).join(', ')}?` : '';
     throw new FormatError(
-      `unknown flow log field '${name}' in ${where}.${suggest(name)} Known fields are listed by 'flowlake fields'.`,
+      `unknown flow log field '${name}' in ${where}.${hint} Known fields are listed by 'flowlake fields'.`,
+      name,
+      near,
     );
   }
   return spec;

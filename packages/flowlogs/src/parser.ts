@@ -1,0 +1,440 @@
+/**
+ * The flow-log record parser: one line (or a whole Buffer of lines) under a format into typed values.
+ *
+ * Values: `-` becomes null; int32/int64 fields become JavaScript numbers (exact up to 2^53 - 1, far above any
+ * packet or byte count; a larger value is a parse error rather than a silent rounding); every other field,
+ * including `account-id` (leading zeros), stays a string.
+ *
+ * Lines: fields are separated by one or more spaces or tabs; a CR before the LF is ignored; blank lines and lines
+ * starting with `#` are skipped; text after the last field that starts with `#` is a comment (AWS's examples page
+ * annotates records that way). A line with the wrong number of fields or a non-numeric integer field becomes a
+ * {@link ParseError} (line number, reason, text); it is counted and reported, never thrown.
+ *
+ * Speed: {@link FlowLogParser.parseBuffer} scans bytes once (no string per field) into a columnar
+ * {@link FlowBatch}: integer columns are Float64Arrays (NaN for `-`), string fields are byte offsets decoded only
+ * when read. See docs/parsing.md.
+ */
+import type { FieldSpec } from './fields.js';
+import type { FlowLogFormat } from './format.js';
+import type { FlowRecord, FlowValue } from './record.js';
+
+/** A line that could not be parsed. Not an Error: parsers return it (and count it) instead of throwing. */
+export class ParseError {
+  constructor(
+    /** 1-based line number in the input (the header, if any, is line 1). */
+    readonly line: number,
+    /** What is wrong, naming the field and value. */
+    readonly reason: string,
+    /** The line's text (cut at {@link MAX_ERROR_TEXT} characters). */
+    readonly text: string,
+  ) {}
+
+  /** `line N: reason`. */
+  toString(): string {
+    return `line ${this.line}: ${this.reason}`;
+  }
+}
+
+/** True when a parse result is an error rather than a record. */
+export function isParseError(x: unknown): x is ParseError {
+  return x instanceof ParseError;
+}
+
+/** Longest line text kept in a ParseError. */
+export const MAX_ERROR_TEXT = 4096;
+
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const DASH = 45;
+const ZERO = 48;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A batch of parsed records over one Buffer, stored by column. Integer fields are Float64Arrays (NaN for `-`);
+ * string fields are byte offsets into the Buffer, decoded when read. Rows are in input order.
+ */
+export class FlowBatch {
+  /** Number of records. */
+  count = 0;
+  /** Lines that failed to parse, in input order. */
+  readonly errors: ParseError[] = [];
+  /** 1-based input line number of each record. */
+  readonly lines: Float64Array;
+  /** Byte offset where the batch stopped (the start of the first line not consumed). */
+  end = 0;
+  /** Line number of the first line not consumed. */
+  nextLine = 0;
+
+  /** @internal per int field (by slot): `capacity` values, column-major. */
+  readonly ints: Float64Array;
+  /** @internal per string field (by slot): start offsets, column-major. */
+  readonly strStart: Int32Array;
+  /** @internal per string field (by slot): end offsets, column-major. */
+  readonly strEnd: Int32Array;
+
+  constructor(
+    /** The parser's format. */
+    readonly format: FlowLogFormat,
+    /** The bytes the string offsets point into. */
+    readonly buf: Uint8Array,
+    /** Maximum rows. */
+    readonly capacity: number,
+    private readonly plan: Plan,
+  ) {
+    this.lines = new Float64Array(capacity);
+    this.ints = new Float64Array(capacity * plan.intCount);
+    this.strStart = new Int32Array(capacity * plan.strCount);
+    this.strEnd = new Int32Array(capacity * plan.strCount);
+  }
+
+  /**
+   * The values of an integer field for every record (NaN where the record has `-`). A view, valid while the batch
+   * is alive.
+   * @throws Error when the format lacks the field or it is a string field.
+   */
+  column(name: string): Float64Array {
+    const i = this.format.indexOf(name);
+    if (i < 0 || !this.plan.isInt[i]) throw new Error(`'${name}' is not an integer field of this format.`);
+    const at = this.plan.slot[i] * this.capacity;
+    return this.ints.subarray(at, at + this.count);
+  }
+
+  /** One field of one record, by field position in the format. */
+  valueAt(row: number, field: number): FlowValue {
+    const plan = this.plan;
+    const s = plan.slot[field];
+    if (plan.isInt[field]) {
+      const v = this.ints[s * this.capacity + row];
+      return Number.isNaN(v) ? null : v;
+    }
+    const at = s * this.capacity + row;
+    return decodeString(this.buf, this.strStart[at], this.strEnd[at]);
+  }
+
+  /** One field of one record, by name; undefined when the format lacks the field. */
+  get(row: number, name: string): FlowValue | undefined {
+    const i = this.format.indexOf(name);
+    return i < 0 ? undefined : this.valueAt(row, i);
+  }
+
+  /** One record as an object keyed by hyphenated field name, in format order. */
+  record(row: number): FlowRecord {
+    return this.plan.build(this, row);
+  }
+
+  /** Every record as objects. */
+  records(): FlowRecord[] {
+    const out = new Array<FlowRecord>(this.count);
+    for (let r = 0; r < this.count; r++) out[r] = this.plan.build(this, r);
+    return out;
+  }
+}
+
+/** Low-cardinality values decoded to shared constants instead of new strings. */
+const INTERNED = new Map<string, string>(
+  ['ACCEPT', 'REJECT', 'OK', 'NODATA', 'SKIPDATA', 'IPv4', 'IPv6', 'EFA', 'ingress', 'egress'].map((v) => [
+    v,
+    v,
+  ]),
+);
+const textDecoder = new TextDecoder();
+
+function decodeString(buf: Uint8Array, start: number, end: number): string | null {
+  const len = end - start;
+  if (len === 1 && buf[start] === DASH) return null;
+  if (len <= 8) {
+    // short ASCII tokens: build without a decoder call, reuse interned constants
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c >= 128) return textDecoder.decode(buf.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
+    return INTERNED.get(s) ?? s;
+  }
+  return textDecoder.decode(buf.subarray(start, end));
+}
+
+/** What the scanner needs per field, precomputed from the format. */
+interface Plan {
+  readonly n: number;
+  /** 1 for integer fields. */
+  readonly isInt: Uint8Array;
+  /** Index among int fields or among string fields. */
+  readonly slot: Int32Array;
+  readonly intCount: number;
+  readonly strCount: number;
+  readonly build: (batch: FlowBatch, row: number) => FlowRecord;
+}
+
+function makePlan(fields: readonly FieldSpec[]): Plan {
+  const n = fields.length;
+  const isInt = new Uint8Array(n);
+  const slot = new Int32Array(n);
+  let intCount = 0;
+  let strCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (fields[i].type === 'string') {
+      slot[i] = strCount++;
+    } else {
+      isInt[i] = 1;
+      slot[i] = intCount++;
+    }
+  }
+  return { n, isInt, slot, intCount, strCount, build: compileBuilder(fields) };
+}
+
+const SAFE_NAME = /^[a-z0-9-]+$/;
+
+/**
+ * Compiles `(batch, row) => ({ "version": ..., "account-id": ..., ... })` for a format so every record object has
+ * one fixed shape (fast property access, no dictionary-mode objects). Safe: the field names come from the catalog
+ * (FlowLogFormat only admits catalog fields), are checked against /^[a-z0-9-]+$/ and are emitted via
+ * JSON.stringify; no input data reaches the generated source.
+ */
+function compileBuilder(fields: readonly FieldSpec[]): (batch: FlowBatch, row: number) => FlowRecord {
+  const props = fields.map((f, i) => {
+    if (!SAFE_NAME.test(f.name)) throw new Error(`unexpected field name ${JSON.stringify(f.name)}`);
+    return `${JSON.stringify(f.name)}: b.valueAt(r, ${i})`;
+  });
+  return new Function('b', 'r', `return { ${props.join(', ')} };`) as (b: FlowBatch, r: number) => FlowRecord;
+}
+
+/**
+ * Parses flow-log record lines under one format. Create one per format and reuse it.
+ *
+ * @example
+ * const parser = new FlowLogParser(FlowLogFormat.DEFAULT);
+ * const r = parser.parseLine('2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK', 1);
+ * if (isParseError(r)) console.error(`${r.line}: ${r.reason}`); else console.log(r.bytes); // 4249
+ */
+export class FlowLogParser {
+  private readonly plan: Plan;
+
+  constructor(readonly format: FlowLogFormat) {
+    this.plan = makePlan(format.fields);
+  }
+
+  /** Parses one record line (without or with its trailing newline). Blank and `#` lines are errors here. */
+  parseLine(line: string | Uint8Array, lineNo: number): FlowRecord | ParseError {
+    const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+    const buf = Buffer.allocUnsafe(bytes.length + 1);
+    buf.set(bytes, 0);
+    buf[bytes.length] = LF;
+    const batch = new FlowBatch(this.format, buf, 1, this.plan);
+    scan(batch, buf, 0, buf.length, lineNo, this.plan);
+    if (batch.count === 1) return batch.record(0);
+    if (batch.errors.length === 1) return batch.errors[0];
+    return new ParseError(lineNo, 'blank line or comment: no record', decodeText(buf, 0, bytes.length));
+  }
+
+  /**
+   * Parses the lines of `buf[start, end)` into columnar batches of at most `maxRows` records each. The last line
+   * need not end with a newline. `firstLine` is the line number of the line at `start`.
+   */
+  *parseBuffer(
+    buf: Uint8Array,
+    opts: { start?: number; end?: number; firstLine?: number; maxRows?: number } = {},
+  ): Generator<FlowBatch> {
+    let pos = opts.start ?? 0;
+    let end = opts.end ?? buf.length;
+    let line = opts.firstLine ?? 1;
+    const maxRows = opts.maxRows ?? 65536;
+    let tail: Uint8Array | undefined;
+    if (end > pos && buf[end - 1] !== LF) {
+      // copy only the unterminated last line, with a newline, so the scanner never needs bounds checks
+      const lastNl = lastIndexOf(buf, LF, pos, end);
+      const t = Buffer.allocUnsafe(end - (lastNl + 1) + 1);
+      t.set(buf.subarray(lastNl + 1, end), 0);
+      t[t.length - 1] = LF;
+      tail = t;
+      end = lastNl + 1;
+    }
+    while (pos < end) {
+      const batch = this.newBatch(buf, end - pos, maxRows);
+      scan(batch, buf, pos, end, line, this.plan);
+      pos = batch.end;
+      line = batch.nextLine;
+      yield batch;
+    }
+    if (tail) {
+      const batch = this.newBatch(tail, tail.length, 1);
+      scan(batch, tail, 0, tail.length, line, this.plan);
+      yield batch;
+    }
+  }
+
+  /**
+   * Parses newline-terminated lines of `buf[start, end)` into one batch (stops early when `maxRows` records are
+   * stored; see `batch.end`). The byte at `end - 1` must be a newline.
+   */
+  parseLines(buf: Uint8Array, start: number, end: number, firstLine: number, maxRows = 65536): FlowBatch {
+    if (end > start && buf[end - 1] !== LF) throw new Error('parseLines needs newline-terminated input');
+    const batch = this.newBatch(buf, end - start, maxRows);
+    scan(batch, buf, start, end, firstLine, this.plan);
+    return batch;
+  }
+
+  private newBatch(buf: Uint8Array, bytes: number, maxRows: number): FlowBatch {
+    // a record takes at least 2 bytes per field ("- "); most take far more, so estimate and stop when full
+    const estimate = Math.ceil(bytes / Math.max(8, this.plan.n * 5)) + 16;
+    return new FlowBatch(this.format, buf, Math.max(1, Math.min(maxRows, estimate)), this.plan);
+  }
+}
+
+function lastIndexOf(buf: Uint8Array, byte: number, start: number, end: number): number {
+  for (let i = end - 1; i >= start; i--) if (buf[i] === byte) return i;
+  return start - 1;
+}
+
+function decodeText(buf: Uint8Array, start: number, end: number): string {
+  let e = end;
+  while (e > start && (buf[e - 1] === LF || buf[e - 1] === CR)) e--;
+  const text = textDecoder.decode(buf.subarray(start, Math.min(e, start + MAX_ERROR_TEXT * 4)));
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}...` : text;
+}
+
+/**
+ * The hot loop. Scans newline-terminated lines of buf[start, end) into the batch until it is full. Every loop
+ * stops at the final LF, so no bounds checks are needed. Bad lines are re-examined by {@link diagnose}.
+ */
+function scan(batch: FlowBatch, buf: Uint8Array, start: number, end: number, firstLine: number, plan: Plan) {
+  const n = plan.n;
+  const isInt = plan.isInt;
+  const slot = plan.slot;
+  const cap = batch.capacity;
+  const ints = batch.ints;
+  const ss = batch.strStart;
+  const se = batch.strEnd;
+  const lines = batch.lines;
+  let row = 0;
+  let pos = start;
+  let line = firstLine;
+  while (pos < end && row < cap) {
+    const lineStart = pos;
+    let c = buf[pos];
+    while (c === SPACE || c === TAB) c = buf[++pos];
+    if (c === CR) c = buf[++pos];
+    if (c === LF || c === HASH) {
+      // blank line or comment line
+      while (c !== LF) c = buf[++pos];
+      pos++;
+      line++;
+      continue;
+    }
+    let ok = true;
+    for (let f = 0; f < n; f++) {
+      if (f > 0) {
+        if (c !== SPACE && c !== TAB) {
+          ok = false;
+          break;
+        }
+        do c = buf[++pos];
+        while (c === SPACE || c === TAB);
+      }
+      if (c <= SPACE) {
+        ok = false;
+        break;
+      }
+      if (isInt[f] === 1) {
+        let d = c - ZERO;
+        const at = slot[f] * cap + row;
+        if (d >>> 0 < 10) {
+          let v = 0;
+          do {
+            v = v * 10 + d;
+            c = buf[++pos];
+            d = c - ZERO;
+          } while (d >>> 0 < 10);
+          if (c > SPACE || v > MAX_SAFE) {
+            ok = false;
+            break;
+          }
+          ints[at] = v;
+        } else if (c === DASH && buf[pos + 1] <= SPACE) {
+          ints[at] = Number.NaN;
+          c = buf[++pos];
+        } else {
+          ok = false;
+          break;
+        }
+      } else {
+        const at = slot[f] * cap + row;
+        ss[at] = pos;
+        do c = buf[++pos];
+        while (c > SPACE);
+        se[at] = pos;
+      }
+    }
+    if (ok) {
+      while (c === SPACE || c === TAB || c === CR) c = buf[++pos];
+      if (c === HASH) while (c !== LF) c = buf[++pos];
+      ok = c === LF;
+    }
+    if (ok) {
+      lines[row++] = line;
+      pos++;
+    } else {
+      while (buf[pos] !== LF) pos++;
+      pos++;
+      batch.errors.push(diagnose(batch.format, plan, buf, lineStart, pos, line));
+    }
+    line++;
+  }
+  batch.count = row;
+  batch.end = pos;
+  batch.nextLine = line;
+}
+
+/** Explains why a line failed the fast scan (slow path: only for bad lines). */
+function diagnose(
+  format: FlowLogFormat,
+  plan: Plan,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  line: number,
+): ParseError {
+  const text = decodeText(buf, start, end);
+  let body = text;
+  const hash = body.search(/[ \t]#/);
+  if (hash >= 0) body = body.slice(0, hash);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what we look for
+  const ctl = /[\x00-\x08\x0b-\x1f]/.exec(body.replace(/\r$/, ''));
+  if (ctl) {
+    return new ParseError(
+      line,
+      `control character 0x${ctl[0].charCodeAt(0).toString(16).padStart(2, '0')} at column ${ctl.index + 1}; not a flow-log text line (is the file compressed or binary?)`,
+      text,
+    );
+  }
+  const tokens = body.trim().split(/[ \t]+/);
+  if (tokens.length !== plan.n) {
+    const v = format.version;
+    return new ParseError(
+      line,
+      `expected ${plan.n} fields (format: ${format.header()}; version ${v}), found ${tokens.length}`,
+      text,
+    );
+  }
+  for (let f = 0; f < plan.n; f++) {
+    if (!plan.isInt[f]) continue;
+    const t = tokens[f];
+    const name = format.names[f];
+    if (t === '-') continue;
+    if (!/^[0-9]+$/.test(t)) {
+      return new ParseError(line, `field '${name}' is '${t}'; expected an integer or '-'`, text);
+    }
+    if (Number(t) > MAX_SAFE) {
+      return new ParseError(
+        line,
+        `field '${name}' value ${t} is larger than 2^53-1 and cannot be exact`,
+        text,
+      );
+    }
+  }
+  return new ParseError(line, 'unparseable line', text);
+}
