@@ -1,1 +1,1 @@
-export {};
+export * from './central/index.js';
