@@ -1,5 +1,6 @@
 import { fieldsCommand } from './fields.js';
 import type { CommandSpec } from './types.js';
+import { validateCommand } from './validate.js';
 
 /** The command table: every `flowlake` subcommand, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [fieldsCommand];
+export const COMMANDS: readonly CommandSpec[] = [fieldsCommand, validateCommand];
