@@ -1,0 +1,96 @@
+import { FIELD_BY_NAME, FIELDS, type FieldSpec } from '@flowlake/flowlogs';
+import { readTextHeader, type StoreFile } from './store.js';
+
+/** DuckDB type of each flow-log field (AWS's Parquet types: INT_32, INT_64, STRING). */
+const DUCK_TYPE: Record<FieldSpec['type'], string> = { int32: 'INTEGER', int64: 'BIGINT', string: 'VARCHAR' };
+
+/** The VPC flow-log fields every flows relation exposes (underscore names), in AWS order. */
+export const FLOW_COLUMNS: readonly FieldSpec[] = FIELDS.filter((f) => f.scope !== 'transit-gateway');
+
+/** Quotes a path as a SQL string literal. */
+export function sqlPath(path: string): string {
+  return `'${path.replaceAll("'", "''")}'`;
+}
+
+const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** Files of one flow log in one account and region and format: they share a record format. */
+interface FileGroup {
+  readonly accountId: string;
+  readonly region: string;
+  readonly fileFormat: 'text' | 'parquet';
+  readonly files: StoreFile[];
+}
+
+function groupFiles(files: readonly StoreFile[]): FileGroup[] {
+  const groups = new Map<string, FileGroup>();
+  for (const f of files) {
+    const p = f.parsed;
+    const id = `${p.accountId}/${p.region}/${p.flowLogId}/${p.fileFormat}`;
+    let g = groups.get(id);
+    if (!g) {
+      g = { accountId: p.accountId, region: p.region, fileFormat: p.fileFormat, files: [] };
+      groups.set(id, g);
+    }
+    g.files.push(f);
+  }
+  return [...groups.values()];
+}
+
+function projection(
+  present: ReadonlySet<string>,
+  source: (parquetName: string) => string | undefined,
+): string {
+  return FLOW_COLUMNS.map((f) => {
+    const src = present.has(f.parquetName) ? source(f.parquetName) : undefined;
+    return src
+      ? `${src} AS ${ident(f.parquetName)}`
+      : `CAST(NULL AS ${DUCK_TYPE[f.type]}) AS ${ident(f.parquetName)}`;
+  }).join(', ');
+}
+
+/** Reads column names of a Parquet file. */
+export type ParquetColumns = (path: string) => Promise<string[]>;
+
+/**
+ * SQL for the `flows` relation over the given files: every VPC field column (NULL where a file's format lacks
+ * it) plus `aws_account_id` and `aws_region` from the key. Text files are read with their own header as format.
+ */
+export async function flowsSelect(
+  files: readonly StoreFile[],
+  parquetColumns: ParquetColumns,
+): Promise<string> {
+  const parts: string[] = [];
+  for (const g of groupFiles(files)) {
+    const list = `[${g.files.map((f) => sqlPath(f.path)).join(', ')}]`;
+    const scope = `${sqlPath(g.accountId)} AS aws_account_id, ${sqlPath(g.region)} AS aws_region`;
+    if (g.fileFormat === 'parquet') {
+      const present = new Set(await parquetColumns(g.files[0].path));
+      parts.push(`SELECT ${projection(present, ident)}, ${scope} FROM read_parquet(${list})`);
+      continue;
+    }
+    const header = (await readTextHeader(g.files[0].path)).split(/\s+/).filter(Boolean);
+    const unknown = header.filter((h) => !FIELD_BY_NAME.has(h));
+    if (header.length === 0 || unknown.length > 0) {
+      throw new Error(
+        `'${g.files[0].path}' does not start with a flow-log header line (unknown fields: ${unknown.join(', ') || '(empty)'})`,
+      );
+    }
+    const columns = header
+      .map((h) => {
+        const spec = FIELD_BY_NAME.get(h) as FieldSpec;
+        return `${sqlPath(h)}: '${DUCK_TYPE[spec.type]}'`;
+      })
+      .join(', ');
+    const byParquet = new Map(header.map((h) => [(FIELD_BY_NAME.get(h) as FieldSpec).parquetName, h]));
+    const present = new Set(byParquet.keys());
+    parts.push(
+      `SELECT ${projection(present, (p) => ident(byParquet.get(p) as string))}, ${scope} FROM read_csv(${list}, ` +
+        `delim = ' ', header = true, nullstr = '-', quote = '', escape = '', compression = 'gzip', auto_detect = false, columns = {${columns}})`,
+    );
+  }
+  if (parts.length === 0) {
+    return `SELECT ${projection(new Set(), ident)}, CAST(NULL AS VARCHAR) AS aws_account_id, CAST(NULL AS VARCHAR) AS aws_region WHERE false`;
+  }
+  return parts.join('\nUNION ALL\n');
+}
