@@ -1,1 +1,2 @@
 export * from './central/index.js';
+export * from './secevents/index.js';

@@ -1,0 +1,2 @@
+export * from './cloudtrail.js';
+export * from './cloudtrail-policies.js';
