@@ -4,3 +4,4 @@ export * from './format.js';
 export * from './keys.js';
 export * from './parser.js';
 export * from './record.js';
+export * from './transform/index.js';

@@ -1,0 +1,5 @@
+export * from './line-encoder.js';
+export * from './partition.js';
+export * from './reingest.js';
+export * from './transform.js';
+export * from './types.js';

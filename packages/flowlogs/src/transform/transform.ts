@@ -1,0 +1,328 @@
+/**
+ * The Firehose data-transformation logic for CloudWatch Logs subscription payloads carrying VPC flow logs (pure: no
+ * AWS calls; the Lambda handler performs the re-ingestion this returns).
+ *
+ * Contract, per input record (each recordId appears exactly once in the response, in input order; nothing throws
+ * on bad data):
+ * - CONTROL_MESSAGE, wherever it sits in the batch -> `Dropped`.
+ * - DATA_MESSAGE -> `Ok` with the flow records as newline-delimited JSON (default) or the original lines, each
+ *   ending in `\n`, and dynamic-partitioning keys in `metadata.partitionKeys`; a DATA_MESSAGE with no events ->
+ *   `Dropped`.
+ * - Not base64/gzip/JSON, not a subscription message, or a line that does not fit the configured format ->
+ *   `ProcessingFailed` (Firehose writes the original to the error prefix; nothing is lost).
+ * - When the response would pass `maxResponseBytes` (Lambda's 6 MB response limit), the overflowing records are
+ *   `Dropped` here and returned in `reingest` for the handler to put back into the source (Firehose PutRecordBatch
+ *   or Kinesis PutRecords). A record whose own output exceeds the limit is split into several payloads by log event.
+ *   Re-ingested payloads carry an attempt counter (`flowlakeReingest`); past `maxReingestAttempts` a record is
+ *   `ProcessingFailed` instead, so nothing loops. The handler turns records whose re-ingestion finally fails into
+ *   `ProcessingFailed` ({@link markFailed}).
+ */
+import {
+  type CloudWatchLogsMessage,
+  decodeCloudWatchPayload,
+  encodeCloudWatchPayload,
+} from '../cloudwatch-payload.js';
+import { FlowLogFormat } from '../format.js';
+import { compileJsonEncoder, compileLinesEncoder, isLineProblem, type LineEncoder } from './line-encoder.js';
+import { isAccountId, partitionKeys, regionFromLogGroup } from './partition.js';
+import type {
+  FirehoseInputRecord,
+  FirehoseOutputRecord,
+  FirehoseTransformEvent,
+  FirehoseTransformResponse,
+  PartitionKeys,
+} from './types.js';
+
+/** How flow records are written: newline-delimited JSON objects, or the original space-separated lines. */
+export type TransformOutput = 'json' | 'lines';
+
+/** Lambda's response payload limit is 6 MiB (6,291,456 bytes); keep headroom like AWS's blueprint. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 6_000_000;
+/** How many times one payload may be re-ingested before it goes to the error prefix instead. */
+export const DEFAULT_MAX_REINGEST_ATTEMPTS = 3;
+/** Target size of the transformed output of one split-off payload. */
+export const DEFAULT_CHUNK_OUTPUT_BYTES = 1_000_000;
+/** Field of a re-ingested subscription payload that counts its re-ingestions. */
+export const REINGEST_FIELD = 'flowlakeReingest';
+
+/** Options of {@link transformFirehoseEvent}. */
+export interface TransformOptions {
+  /** Format of the flow log lines in the payloads. @default FlowLogFormat.DEFAULT (version 2) */
+  readonly format?: FlowLogFormat;
+  /** Output encoding. @default 'json' */
+  readonly output?: TransformOutput;
+  /** Region partition key when neither the records nor the log group name tell it. @default event.region */
+  readonly defaultRegion?: string;
+  /** Largest response (JSON bytes) before records are re-ingested. @default 6,000,000 */
+  readonly maxResponseBytes?: number;
+  /** Re-ingestions per payload before it fails instead. @default 3 */
+  readonly maxReingestAttempts?: number;
+  /** Target transformed size of each payload split off an oversized record. @default 1,000,000 */
+  readonly chunkOutputBytes?: number;
+}
+
+/** One payload to put back into the source, on behalf of input record `recordId`. */
+export interface ReingestEntry {
+  /** The input record this payload came from (marked `Dropped` in the response). */
+  readonly recordId: string;
+  /** Gzip CloudWatch Logs payload (raw bytes; the SDK base64-encodes). */
+  readonly data: Buffer;
+  /** Kinesis partition key (from the original record), for a Kinesis source. */
+  readonly partitionKey?: string;
+}
+
+/** Where re-ingested payloads go. */
+export type ReingestTarget =
+  | { readonly kind: 'firehose'; readonly deliveryStreamName: string }
+  | { readonly kind: 'kinesis'; readonly streamArn: string };
+
+/** Counts of one invocation. */
+export interface TransformStats {
+  recordsIn: number;
+  ok: number;
+  dropped: number;
+  controlMessages: number;
+  failed: number;
+  reingested: number;
+  logEvents: number;
+  bytesOut: number;
+}
+
+/** What the transform decided. */
+export interface TransformOutcome {
+  /** The Firehose response (records to re-ingest are `Dropped` until the handler marks failures). */
+  readonly response: FirehoseTransformResponse;
+  /** Payloads to re-ingest (empty in the common case). */
+  readonly reingest: ReingestEntry[];
+  /** Re-ingestion target from the event, if it names one. */
+  readonly target?: ReingestTarget;
+  readonly stats: TransformStats;
+  /** Why records failed (recordId and reason), for logging. */
+  readonly problems: { recordId: string; reason: string }[];
+}
+
+const encoders = new WeakMap<FlowLogFormat, Record<TransformOutput, LineEncoder>>();
+
+function encoderFor(format: FlowLogFormat, output: TransformOutput): LineEncoder {
+  let e = encoders.get(format);
+  if (!e) {
+    e = { json: compileJsonEncoder(format), lines: compileLinesEncoder(format) };
+    encoders.set(format, e);
+  }
+  return e[output];
+}
+
+/** The re-ingestion target named by the event: the source Kinesis stream, else the Firehose stream itself. */
+export function reingestTarget(event: FirehoseTransformEvent): ReingestTarget | undefined {
+  if (event.sourceKinesisStreamArn) return { kind: 'kinesis', streamArn: event.sourceKinesisStreamArn };
+  const arn = event.deliveryStreamArn;
+  if (!arn) return undefined;
+  const slash = arn.lastIndexOf('/');
+  return { kind: 'firehose', deliveryStreamName: slash >= 0 ? arn.slice(slash + 1) : arn };
+}
+
+function firstToken(line: string, index: number): string | undefined {
+  const tokens = line.trim().split(/[ \t]+/);
+  const v = tokens[index];
+  return v === undefined || v === '-' ? undefined : v;
+}
+
+function keysFor(msg: CloudWatchLogsMessage, format: FlowLogFormat, defaultRegion: string): PartitionKeys {
+  const first = msg.logEvents[0];
+  let account = msg.owner;
+  if (!isAccountId(account)) {
+    const i = format.indexOf('account-id');
+    const fromRecord = i >= 0 ? firstToken(first.message, i) : undefined;
+    account = isAccountId(fromRecord) ? fromRecord : account || 'unknown';
+  }
+  const ri = format.indexOf('region');
+  const region =
+    (ri >= 0 ? firstToken(first.message, ri) : undefined) ??
+    regionFromLogGroup(msg.logGroup) ??
+    defaultRegion;
+  return partitionKeys(account, region, first.timestamp);
+}
+
+function attemptsOf(msg: CloudWatchLogsMessage): number {
+  const n = (msg as unknown as Record<string, unknown>)[REINGEST_FIELD];
+  return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+}
+
+function withEvents(
+  msg: CloudWatchLogsMessage,
+  events: CloudWatchLogsMessage['logEvents'],
+  attempt: number,
+): CloudWatchLogsMessage {
+  return { ...msg, logEvents: events, [REINGEST_FIELD]: attempt } as CloudWatchLogsMessage;
+}
+
+/** Bytes of a result record in the response JSON, besides `data` and metadata. */
+function baseSize(recordId: string): number {
+  return recordId.length + 48; // {"recordId":"…","result":"ProcessingFailed"},
+}
+
+function metadataSize(keys: PartitionKeys): number {
+  // ,"metadata":{"partitionKeys":{"account":"…","region":"…","year":"2026","month":"01","day":"01","hour":"00"}}
+  return 120 + keys.account.length + keys.region.length;
+}
+
+/**
+ * Transforms one Firehose event. Pure apart from gzip; never throws for bad record data.
+ */
+export function transformFirehoseEvent(
+  event: FirehoseTransformEvent,
+  options: TransformOptions = {},
+): TransformOutcome {
+  const format = options.format ?? FlowLogFormat.DEFAULT;
+  const encode = encoderFor(format, options.output ?? 'json');
+  const defaultRegion = options.defaultRegion ?? event.region ?? 'unknown';
+  const maxResponse = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const maxAttempts = options.maxReingestAttempts ?? DEFAULT_MAX_REINGEST_ATTEMPTS;
+  const chunkBytes = Math.min(
+    options.chunkOutputBytes ?? DEFAULT_CHUNK_OUTPUT_BYTES,
+    Math.floor(maxResponse / 4),
+  );
+  const target = reingestTarget(event);
+
+  const input: readonly FirehoseInputRecord[] = Array.isArray(event?.records) ? event.records : [];
+  const records: FirehoseOutputRecord[] = [];
+  const reingest: ReingestEntry[] = [];
+  const problems: { recordId: string; reason: string }[] = [];
+  const stats: TransformStats = {
+    recordsIn: input.length,
+    ok: 0,
+    dropped: 0,
+    controlMessages: 0,
+    failed: 0,
+    reingested: 0,
+    logEvents: 0,
+    bytesOut: 0,
+  };
+  // Every record costs at least its base size; Ok records add data and metadata on top.
+  let used = 16;
+  for (const r of input) used += baseSize(String(r?.recordId ?? ''));
+
+  const fail = (recordId: string, reason: string): void => {
+    records.push({ recordId, result: 'ProcessingFailed' });
+    problems.push({ recordId, reason });
+    stats.failed++;
+  };
+  const drop = (recordId: string): void => {
+    records.push({ recordId, result: 'Dropped' });
+    stats.dropped++;
+  };
+  const putBack = (rec: FirehoseInputRecord, payloads: Buffer[]): void => {
+    const partitionKey = rec.kinesisRecordMetadata?.partitionKey;
+    for (const data of payloads) {
+      reingest.push(
+        partitionKey === undefined
+          ? { recordId: rec.recordId, data }
+          : { recordId: rec.recordId, data, partitionKey },
+      );
+    }
+    records.push({ recordId: rec.recordId, result: 'Dropped' });
+    stats.reingested++;
+  };
+
+  for (const rec of input) {
+    const recordId = String(rec?.recordId ?? '');
+    let msg: CloudWatchLogsMessage;
+    try {
+      if (typeof rec?.data !== 'string' || rec.data.length === 0) throw new Error('record data is empty');
+      msg = decodeCloudWatchPayload(rec.data);
+    } catch (e) {
+      fail(recordId, (e as Error).message);
+      continue;
+    }
+    if (msg.messageType === 'CONTROL_MESSAGE') {
+      stats.controlMessages++;
+      drop(recordId);
+      continue;
+    }
+    const events = msg.logEvents;
+    if (events.length === 0) {
+      drop(recordId);
+      continue;
+    }
+    const lines: string[] = new Array(events.length);
+    let problem: string | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const r = encode(events[i].message);
+      if (isLineProblem(r)) {
+        problem = `logEvents[${i}] (log group ${msg.logGroup}, stream ${msg.logStream}): ${r.reason}`;
+        break;
+      }
+      lines[i] = r;
+    }
+    if (problem !== undefined) {
+      fail(recordId, problem);
+      continue;
+    }
+    stats.logEvents += events.length;
+    const text = `${lines.join('\n')}\n`;
+    const keys = keysFor(msg, format, defaultRegion);
+    // base64 length of the UTF-8 text, without encoding it twice when it will not fit.
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const dataLen = Math.ceil(bytes / 3) * 4;
+    const size = dataLen + metadataSize(keys);
+    if (used + size <= maxResponse) {
+      const data = Buffer.from(text, 'utf8').toString('base64');
+      records.push({ recordId, result: 'Ok', data, metadata: { partitionKeys: keys } });
+      used += size;
+      stats.ok++;
+      stats.bytesOut += bytes;
+      continue;
+    }
+    // Overflow: put the payload back into the source (split by log event when it is too big on its own).
+    const attempt = attemptsOf(msg) + 1;
+    if (attempt > maxAttempts) {
+      fail(recordId, `response limit reached and the payload was already re-ingested ${attempt - 1} times`);
+      continue;
+    }
+    if (!target) {
+      fail(recordId, 'response limit reached and the event names no stream to re-ingest into');
+      continue;
+    }
+    if (dataLen <= chunkBytes) {
+      putBack(rec, [encodeCloudWatchPayload(withEvents(msg, events, attempt))]);
+      continue;
+    }
+    const payloads: Buffer[] = [];
+    let from = 0;
+    let acc = 0;
+    for (let i = 0; i < events.length; i++) {
+      const len = (lines[i].length + 1) * 1.4;
+      if (i > from && acc + len > chunkBytes) {
+        payloads.push(encodeCloudWatchPayload(withEvents(msg, events.slice(from, i), attempt)));
+        from = i;
+        acc = 0;
+      }
+      acc += len;
+    }
+    payloads.push(encodeCloudWatchPayload(withEvents(msg, events.slice(from), attempt)));
+    putBack(rec, payloads);
+  }
+  return { response: { records }, reingest, ...(target ? { target } : {}), stats, problems };
+}
+
+/**
+ * Marks records whose re-ingestion finally failed as `ProcessingFailed` (Firehose then writes their originals to
+ * the error prefix), adjusting the stats. Returns the outcome for chaining.
+ */
+export function markFailed(
+  outcome: TransformOutcome,
+  recordIds: Iterable<string>,
+  reason: string,
+): TransformOutcome {
+  const ids = new Set(recordIds);
+  if (ids.size === 0) return outcome;
+  for (const r of outcome.response.records) {
+    if (ids.has(r.recordId) && r.result === 'Dropped') {
+      r.result = 'ProcessingFailed';
+      outcome.stats.reingested--;
+      outcome.stats.failed++;
+      outcome.problems.push({ recordId: r.recordId, reason });
+    }
+  }
+  return outcome;
+}
