@@ -3,5 +3,8 @@ export * from './fields.js';
 export * from './format.js';
 export * from './keys.js';
 export * from './parser.js';
+export * from './readers/decompress.js';
+export * from './readers/lines.js';
+export * from './readers/s3-text.js';
 export * from './record.js';
 export * from './transform/index.js';

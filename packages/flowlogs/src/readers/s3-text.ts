@@ -1,0 +1,158 @@
+/**
+ * Reads a flow-log text object as AWS writes it to S3: gzip (or plain) text whose first line is a header naming the
+ * fields (`version account-id interface-id ...`), then one record per line. Streams: memory stays at about one
+ * decompressed chunk (1 MiB) plus one batch, whatever the object size.
+ *
+ * @example
+ * const reader = readFlowLogText(createReadStream('x.log.gz'), { onError: (e) => console.warn(String(e)) });
+ * for await (const records of reader) for (const r of records) total += (r.bytes as number) ?? 0;
+ * console.log(reader.format?.version, reader.stats);
+ */
+import { FlowLogFormat, FormatError } from '../format.js';
+import { type FlowBatch, FlowLogParser, type ParseError } from '../parser.js';
+import type { FlowRecord } from '../record.js';
+import { type ByteSource, decompress } from './decompress.js';
+import { type LineRun, MAX_LINE_BYTES, splitLines } from './lines.js';
+
+export type { ByteSource } from './decompress.js';
+
+/** Options of {@link readFlowLogText}. */
+export interface ReadFlowLogTextOptions {
+  /**
+   * The format of an object without a header line (CloudWatch Logs exports, hand-made files). A header line in the
+   * object takes precedence.
+   * @default none: an object without a header is an error
+   */
+  readonly format?: FlowLogFormat;
+  /** Called for every line that does not parse (it is counted in `stats.errors` either way). */
+  readonly onError?: (error: ParseError) => void;
+  /** Most records per batch. @default 65536 */
+  readonly maxRows?: number;
+  /** Errors kept in `reader.errors` (all are counted and passed to onError). @default 100 */
+  readonly keepErrors?: number;
+  /** Longest line accepted whole. @default 1 MiB */
+  readonly maxLineBytes?: number;
+}
+
+/** Counters of one read. */
+export interface TextReadStats {
+  /** Lines read, including the header, blank and comment lines. */
+  lines: number;
+  /** Records parsed. */
+  records: number;
+  /** Lines that failed to parse. */
+  errors: number;
+  /** Bytes read from the source (compressed size for gzip). */
+  bytesIn: number;
+  /** Decompressed text bytes. */
+  bytesOut: number;
+}
+
+/** A streaming reader of one flow-log text object. Iterate it once: `batches()`, `records()`, or arrays. */
+export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
+  /** The object's format: from its header, else the `format` option; undefined until the first line is read. */
+  format: FlowLogFormat | undefined;
+  /** True when the object started with a header line. */
+  hasHeader = false;
+  /** Counters, updated as the read proceeds. */
+  readonly stats: TextReadStats = { lines: 0, records: 0, errors: 0, bytesIn: 0, bytesOut: 0 };
+  /** The first `keepErrors` parse errors. */
+  readonly errors: ParseError[] = [];
+  private used = false;
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly opts: ReadFlowLogTextOptions = {},
+  ) {
+    this.format = opts.format;
+  }
+
+  /**
+   * The fast path: columnar batches ({@link FlowBatch}), one or two per decompressed chunk.
+   * @throws FormatError when the header names an unknown field, or there is no header and no `format` option.
+   * @throws DecompressError when gzip data is corrupt or truncated.
+   */
+  async *batches(): AsyncGenerator<FlowBatch> {
+    if (this.used) throw new Error('a FlowLogTextReader can be iterated only once');
+    this.used = true;
+    const stats = this.stats;
+    const maxRows = this.opts.maxRows ?? 65536;
+    const keep = this.opts.keepErrors ?? 100;
+    const onError = this.opts.onError;
+    let parser: FlowLogParser | undefined;
+    let line = 1;
+    const chunks = decompress(this.source, { onInputBytes: (n) => (stats.bytesIn += n) });
+    const counted = async function* () {
+      for await (const c of chunks) {
+        stats.bytesOut += c.length;
+        yield c;
+      }
+    };
+    for await (const run of splitLines(counted(), this.opts.maxLineBytes ?? MAX_LINE_BYTES)) {
+      let start = run.start;
+      if (!parser) {
+        start = this.readHeader(run);
+        if (start > run.start) line = 2;
+        if (!this.format) {
+          throw new FormatError(
+            'the object has no header line naming its fields; pass its format (for example ' +
+              "--format '${version} ${account-id} ...', as in the flow log's LogFormat).",
+          );
+        }
+        parser = new FlowLogParser(this.format);
+      }
+      while (start < run.end) {
+        const batch = parser.parseLines(run.buf, start, run.end, line, maxRows);
+        start = batch.end;
+        line = batch.nextLine;
+        stats.records += batch.count;
+        if (batch.errors.length > 0) {
+          stats.errors += batch.errors.length;
+          for (const e of batch.errors) {
+            if (this.errors.length < keep) this.errors.push(e);
+            onError?.(e);
+          }
+        }
+        stats.lines = line - 1;
+        yield batch;
+      }
+    }
+  }
+
+  /** Records one by one (objects keyed by hyphenated field name). */
+  async *records(): AsyncGenerator<FlowRecord> {
+    for await (const batch of this.batches()) {
+      for (let r = 0; r < batch.count; r++) yield batch.record(r);
+    }
+  }
+
+  /** Records in arrays, one array per batch. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<FlowRecord[]> {
+    for await (const batch of this.batches()) if (batch.count > 0) yield batch.records();
+  }
+
+  /** Detects the header on the first line; returns where records start. */
+  private readHeader(run: LineRun): number {
+    let start = run.start;
+    const buf = run.buf;
+    if (buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3; // UTF-8 BOM
+    const nl = buf.indexOf(10, start);
+    const first = Buffer.from(
+      buf.buffer,
+      buf.byteOffset + start,
+      Math.min(nl, start + 65536) - start,
+    ).toString('utf8');
+    if (!FlowLogFormat.isHeaderLine(first)) return start;
+    this.format = FlowLogFormat.fromHeader(first);
+    this.hasHeader = true;
+    return nl + 1;
+  }
+}
+
+/**
+ * Reads a flow-log text object (gzip or plain, detected from its bytes) from a stream, async iterable or Buffer.
+ * The header line gives the format; records come in batches; bad lines are counted and reported via `onError`.
+ */
+export function readFlowLogText(source: ByteSource, opts: ReadFlowLogTextOptions = {}): FlowLogTextReader {
+  return new FlowLogTextReader(source, opts);
+}
