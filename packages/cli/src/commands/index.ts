@@ -1,6 +1,7 @@
+import { auditCommand } from './audit.js';
 import { fieldsCommand } from './fields.js';
 import type { CommandSpec } from './types.js';
 import { validateCommand } from './validate.js';
 
 /** The command table: every `flowlake` subcommand, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [fieldsCommand, validateCommand];
+export const COMMANDS: readonly CommandSpec[] = [fieldsCommand, validateCommand, auditCommand];
