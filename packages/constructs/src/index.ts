@@ -1,2 +1,3 @@
+export * from './analytics/index.js';
 export * from './central/index.js';
 export * from './secevents/index.js';

@@ -175,13 +175,49 @@ function column(arg: string | undefined, macro: string): string {
 
 /** Renders a catalog query for a dialect with validated parameters. Throws QueryRenderError on bad input. */
 export function renderQuery(query: CatalogQuery, params: QueryParams, target: RenderTarget): string {
+  const { limit } = validateParams(params);
+  return expand(query, target, (alias) => `(${filterPredicate(params, target, alias)})`, limit);
+}
+
+/** An Athena saved query: SQL with `?` execution parameters, and what each parameter means, in order. */
+export interface NamedQuerySql {
+  readonly sql: string;
+  readonly parameters: readonly string[];
+}
+
+/**
+ * Renders a catalog query as an Athena named (saved) query for one account and one UTC day: each filter takes
+ * execution parameters `?` for the account ID (a string) and the year, month and day (integers): equality
+ * predicates, as the injected account projection requires. The Athena console asks for them when the query runs.
+ */
+export function renderNamedQuery(query: CatalogQuery, relation: string): NamedQuerySql {
+  const parameters: string[] = [];
+  const sql = expand(
+    query,
+    { dialect: 'athena', relation },
+    (alias) => {
+      const a = alias ? `${alias}.` : '';
+      const side = alias ? ` (side ${alias})` : '';
+      parameters.push(`account ID${side} as a string`, `year${side}`, `month${side}`, `day${side}`);
+      return `(${a}aws_account_id = ? AND ${a}year = ? AND ${a}month = ? AND ${a}day = ?)`;
+    },
+    DEFAULT_LIMIT,
+  );
+  return { sql, parameters };
+}
+
+function expand(
+  query: CatalogQuery,
+  target: RenderTarget,
+  filter: (alias: string | undefined) => string,
+  limit: number,
+): string {
   if (!RELATION_RE.test(target.relation)) {
     throw new QueryRenderError(
       'relation',
       `invalid relation '${target.relation}': expected "database"."table"`,
     );
   }
-  const { limit } = validateParams(params);
   return query.sql.replace(MACRO_RE, (_m, macro: string, arg: string | undefined) => {
     switch (macro) {
       case 'flows':
@@ -189,7 +225,7 @@ export function renderQuery(query: CatalogQuery, params: QueryParams, target: Re
       case 'filter':
         if (arg !== undefined && !IDENT_RE.test(arg))
           throw new QueryRenderError('filter', `bad alias '${arg}'`);
-        return `(${filterPredicate(params, target, arg)})`;
+        return filter(arg);
       case 'limit':
         return String(limit);
       case 'internal': {
