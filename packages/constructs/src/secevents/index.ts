@@ -1,2 +1,4 @@
 export * from './cloudtrail.js';
 export * from './cloudtrail-policies.js';
+export * from './guardduty.js';
+export * from './guardduty-policies.js';
