@@ -1,3 +1,4 @@
 export * from './analytics/index.js';
 export * from './central/index.js';
+export * from './member/index.js';
 export * from './secevents/index.js';

@@ -80,10 +80,44 @@ export function archiveBucketStatements(
   senders: ArchiveSenders,
   opts: ArchivePolicyOptions,
 ): iam.PolicyStatement[] {
+  const statements = logDeliveryStatements(senders, opts);
+  if (opts.allowReplication) statements.push(...replicationStatements(senders, opts));
+  statements.push(
+    new iam.PolicyStatement({
+      sid: 'DenyDeleteAndPolicyChangesExceptArchiveAdmins',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: PROTECTED_ACTIONS,
+      resources: [opts.bucketArn, `${opts.bucketArn}/*`],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': [...opts.adminPrincipalArns] } },
+    }),
+  );
+  return statements;
+}
+
+/** Options of {@link logDeliveryStatements}. */
+export interface LogDeliveryStatementOptions {
+  /** ARN of the destination bucket. */
+  readonly bucketArn: string;
+  /** Optional folder before `AWSLogs/` (`''` or `folder/`). */
+  readonly prefix: string;
+  /** Require `s3:x-amz-acl = bucket-owner-full-control` on writes. */
+  readonly requireBucketOwnerFullControl: boolean;
+}
+
+/**
+ * AWS's two log-delivery statements (`AWSLogDeliveryWrite`, `AWSLogDeliveryAclCheck`), with the sender bound to its
+ * own `AWSLogs/<account>/` prefix (both layouts) by the `aws:SourceAccount` policy variable.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
+ */
+export function logDeliveryStatements(
+  senders: ArchiveSenders,
+  opts: LogDeliveryStatementOptions,
+): iam.PolicyStatement[] {
   const delivery = new iam.ServicePrincipal(LOG_DELIVERY_PRINCIPAL);
   const source = deliverySourceCondition(senders);
   const sourceArn = { 'aws:SourceArn': `arn:${Aws.PARTITION}:logs:*:${SOURCE_ACCOUNT_VAR}:*` };
-  const statements = [
+  return [
     new iam.PolicyStatement({
       sid: 'AWSLogDeliveryWrite',
       principals: [delivery],
@@ -104,18 +138,6 @@ export function archiveBucketStatements(
       conditions: { StringEquals: source, ArnLike: sourceArn },
     }),
   ];
-  if (opts.allowReplication) statements.push(...replicationStatements(senders, opts));
-  statements.push(
-    new iam.PolicyStatement({
-      sid: 'DenyDeleteAndPolicyChangesExceptArchiveAdmins',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: PROTECTED_ACTIONS,
-      resources: [opts.bucketArn, `${opts.bucketArn}/*`],
-      conditions: { ArnNotLike: { 'aws:PrincipalArn': [...opts.adminPrincipalArns] } },
-    }),
-  );
-  return statements;
 }
 
 /**
