@@ -1,0 +1,339 @@
+/**
+ * Writers for generated (or any) flow records: text lines as AWS writes them, S3 objects grouped the way flow-log
+ * delivery groups them, CloudWatch Logs subscription payloads, and a streaming file writer.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gzipSync } from 'node:zlib';
+import { type CloudWatchLogsMessage, encodeCloudWatchPayload, logEventId } from '../cloudwatch-payload.js';
+import { FlowLogFormat } from '../format.js';
+import { buildObjectKey, type FileFormat, fileWindowStart, type KeyLayout } from '../keys.js';
+import type { FlowRecord } from '../record.js';
+import type { Org } from './org.js';
+
+/** A format object, or a format string (`${version} ${srcaddr} ...`). */
+export type FormatLike = FlowLogFormat | string;
+
+function toFormat(format: FormatLike): FlowLogFormat {
+  return typeof format === 'string' ? FlowLogFormat.parse(format) : format;
+}
+
+/** Compiles a line writer for a format: nulls become `-`, `version` becomes the format's version (as AWS does). */
+function lineWriter(format: FlowLogFormat): (r: FlowRecord) => string {
+  const names = format.names;
+  const version = String(format.version);
+  const n = names.length;
+  return (r) => {
+    let line = '';
+    for (let i = 0; i < n; i++) {
+      const name = names[i];
+      const v = name === 'version' ? version : r[name];
+      if (i > 0) line += ' ';
+      line += v === null || v === undefined || v === '' ? '-' : v;
+    }
+    return line;
+  };
+}
+
+/** The record as it reads back from a line of `format`: only the format's fields, `version` = format version. */
+export function projectRecord(record: FlowRecord, format: FormatLike): FlowRecord {
+  const f = toFormat(format);
+  const out: FlowRecord = {};
+  for (const name of f.names) out[name] = name === 'version' ? f.version : (record[name] ?? null);
+  return out;
+}
+
+/** Options of the line writers. */
+export interface LineOptions {
+  /** Start with the header line of field names, as S3 text files do. @default false */
+  readonly header?: boolean;
+}
+
+/** Lines of the records (no trailing newlines), lazily. */
+export function* lines(
+  records: Iterable<FlowRecord>,
+  format: FormatLike,
+  options: LineOptions = {},
+): Generator<string> {
+  const f = toFormat(format);
+  if (options.header) yield f.header();
+  const write = lineWriter(f);
+  for (const r of records) yield write(r);
+}
+
+/** All lines of the records as an array (header first when asked). */
+export function toLines(
+  records: Iterable<FlowRecord>,
+  format: FormatLike,
+  options: LineOptions = {},
+): string[] {
+  return [...lines(records, format, options)];
+}
+
+/** Newline-terminated text in chunks of about `chunkChars` characters, for streams. */
+export function* textChunks(
+  records: Iterable<FlowRecord>,
+  format: FormatLike,
+  options: LineOptions & { readonly chunkChars?: number } = {},
+): Generator<string> {
+  const size = options.chunkChars ?? 1 << 16;
+  let buf = '';
+  for (const line of lines(records, format, options)) {
+    buf += `${line}\n`;
+    if (buf.length >= size) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf.length > 0) yield buf;
+}
+
+/** Result of {@link writeFlowLogFile}. */
+export interface WrittenFile {
+  readonly path: string;
+  readonly records: number;
+  /** Uncompressed text bytes (header included). */
+  readonly textBytes: number;
+}
+
+/**
+ * Streams records to a file (gzip when the path ends in `.gz`) with a header line by default, like an S3 text object.
+ */
+export async function writeFlowLogFile(
+  path: string,
+  records: Iterable<FlowRecord>,
+  options: { readonly format: FormatLike; readonly header?: boolean; readonly gzip?: boolean },
+): Promise<WrittenFile> {
+  let count = 0;
+  let textBytes = 0;
+  const counted = function* (): Generator<FlowRecord> {
+    for (const r of records) {
+      count++;
+      yield r;
+    }
+  };
+  const chunks = function* (): Generator<Buffer> {
+    for (const c of textChunks(counted(), options.format, { header: options.header ?? true })) {
+      const b = Buffer.from(c, 'utf8');
+      textBytes += b.length;
+      yield b;
+    }
+  };
+  const gzip = options.gzip ?? path.endsWith('.gz');
+  const source = Readable.from(chunks(), { objectMode: false });
+  if (gzip) await pipeline(source, createGzip({ level: 6 }), createWriteStream(path));
+  else await pipeline(source, createWriteStream(path));
+  return { path, records: count, textBytes };
+}
+
+/** One S3 object as flow-log delivery would write it. */
+export interface S3Object {
+  /** Object key (without bucket). */
+  readonly key: string;
+  /** gzip of the header line plus one line per record. */
+  readonly body: Buffer;
+  readonly records: number;
+  readonly accountId: string;
+  readonly region: string;
+  readonly flowLogId: string;
+  /** Start of the 5-minute delivery window (records whose `end` falls in it). */
+  readonly time: Date;
+}
+
+/** Options of {@link toS3Objects}. */
+export interface S3ObjectOptions {
+  readonly layout: KeyLayout;
+  /** Only plain text can be written without dependencies. */
+  readonly fileFormat: FileFormat;
+  readonly format: FormatLike;
+  /** Folder inside the bucket before `AWSLogs/`. */
+  readonly prefix?: string;
+  /** The organization the records came from: gives each interface's flow log ID and region exactly. */
+  readonly org?: Org;
+  /** Split a window's records into several objects of at most this many records (AWS may publish several files). */
+  readonly maxRecordsPerObject?: number;
+}
+
+interface Owner {
+  readonly accountId: string;
+  readonly region: string;
+  readonly flowLogId: string;
+}
+
+function syntheticFlowLogId(basis: string): string {
+  return `fl-${createHash('sha256').update(basis).digest('hex').slice(0, 17)}`;
+}
+
+function ownersFrom(records: readonly FlowRecord[], org: Org | undefined): (r: FlowRecord) => Owner {
+  if (org) {
+    return (r) => {
+      const eni = org.eniById.get(r['interface-id'] as string);
+      const vpc = eni && org.vpcById.get(eni.vpcId);
+      if (!eni || !vpc) {
+        throw new Error(`interface '${r['interface-id']}' is not part of the organization passed as 'org'.`);
+      }
+      return { accountId: eni.accountId, region: eni.region, flowLogId: vpc.flowLogId };
+    };
+  }
+  // Without the organization: learn each interface's VPC and region from its records.
+  const known = new Map<string, Owner>();
+  for (const r of records) {
+    const id = r['interface-id'] as string;
+    if (known.has(id) || typeof r['vpc-id'] !== 'string' || typeof r.region !== 'string') continue;
+    known.set(id, {
+      accountId: String(r['account-id']),
+      region: r.region,
+      flowLogId: syntheticFlowLogId(`${r['account-id']}/${r['vpc-id']}`),
+    });
+  }
+  return (r) => {
+    const o = known.get(r['interface-id'] as string);
+    if (!o) {
+      throw new Error(
+        `cannot tell the region of interface '${r['interface-id']}' (its records carry no region/vpc-id); pass 'org'.`,
+      );
+    }
+    return o;
+  };
+}
+
+/**
+ * Groups records into S3 objects the way VPC Flow Logs delivers them: one object per flow log (VPC) and 5-minute
+ * window of the records' `end` time, key per the layout, body = gzip(header line + lines).
+ */
+export function toS3Objects(records: Iterable<FlowRecord>, options: S3ObjectOptions): S3Object[] {
+  if (options.fileFormat !== 'text') {
+    throw new Error(
+      `fileFormat '${options.fileFormat}' is not supported by the generator (Parquet needs a writer library); use 'text'.`,
+    );
+  }
+  const format = toFormat(options.format);
+  const all = Array.isArray(records) ? (records as FlowRecord[]) : [...records];
+  const ownerOf = ownersFrom(all, options.org);
+  const groups = new Map<string, { owner: Owner; window: number; records: FlowRecord[] }>();
+  for (const r of all) {
+    const owner = ownerOf(r);
+    const window = fileWindowStart(new Date((r.end as number) * 1000)).getTime();
+    const id = `${owner.flowLogId}|${window}`;
+    let g = groups.get(id);
+    if (!g) {
+      g = { owner, window, records: [] };
+      groups.set(id, g);
+    }
+    g.records.push(r);
+  }
+  const max = options.maxRecordsPerObject ?? Number.POSITIVE_INFINITY;
+  const write = lineWriter(format);
+  const header = format.header();
+  const out: S3Object[] = [];
+  for (const g of groups.values()) {
+    for (let from = 0, part = 0; from < g.records.length; from += max, part++) {
+      const slice = g.records.slice(from, from + max);
+      const time = new Date(g.window);
+      const key = buildObjectKey({
+        prefix: options.prefix,
+        accountId: g.owner.accountId,
+        region: g.owner.region,
+        time,
+        flowLogId: g.owner.flowLogId,
+        hash: createHash('sha256')
+          .update(`${g.owner.flowLogId}/${g.window}/${part}`)
+          .digest('hex')
+          .slice(0, 8),
+        layout: options.layout,
+        fileFormat: 'text',
+      });
+      let text = `${header}\n`;
+      for (const r of slice) text += `${write(r)}\n`;
+      out.push({
+        key,
+        body: gzipSync(text, { level: 6 }),
+        records: slice.length,
+        accountId: g.owner.accountId,
+        region: g.owner.region,
+        flowLogId: g.owner.flowLogId,
+        time,
+      });
+    }
+  }
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Options of {@link toCloudWatchPayloads}. */
+export interface CloudWatchPayloadOptions {
+  readonly format: FormatLike;
+  /** Log group the flow logs publish to. */
+  readonly logGroup: string;
+  /** Most log events per message. @default 1000 */
+  readonly maxEventsPerMessage?: number;
+  /** Subscription filter name. @default 'flowlake' */
+  readonly subscriptionFilter?: string;
+}
+
+/** Largest JSON message built before compression (CloudWatch batches stay well under Kinesis' 1 MiB record). */
+const MAX_MESSAGE_CHARS = 900_000;
+
+/** The decoded messages {@link toCloudWatchPayloads} compresses: one log stream per interface, events by time. */
+export function toCloudWatchMessages(
+  records: Iterable<FlowRecord>,
+  options: CloudWatchPayloadOptions,
+): CloudWatchLogsMessage[] {
+  const write = lineWriter(toFormat(options.format));
+  const max = options.maxEventsPerMessage ?? 1000;
+  const streams = new Map<
+    string,
+    { owner: string; stream: string; events: { ts: number; line: string }[] }
+  >();
+  for (const r of records) {
+    const stream = String(r['interface-id']);
+    const owner = String(r['account-id']);
+    const id = `${owner}/${stream}`;
+    let s = streams.get(id);
+    if (!s) {
+      s = { owner, stream, events: [] };
+      streams.set(id, s);
+    }
+    s.events.push({ ts: (r.start as number) * 1000, line: write(r) });
+  }
+  const out: CloudWatchLogsMessage[] = [];
+  let seq = 0;
+  for (const s of streams.values()) {
+    s.events.sort((a, b) => a.ts - b.ts);
+    let batch: { id: string; timestamp: number; message: string }[] = [];
+    let chars = 0;
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      out.push({
+        messageType: 'DATA_MESSAGE',
+        owner: s.owner,
+        logGroup: options.logGroup,
+        logStream: s.stream,
+        subscriptionFilters: [options.subscriptionFilter ?? 'flowlake'],
+        logEvents: batch,
+      });
+      batch = [];
+      chars = 0;
+    };
+    for (const e of s.events) {
+      if (batch.length >= max || chars + e.line.length + 100 > MAX_MESSAGE_CHARS) flush();
+      batch.push({ id: logEventId(e.ts, seq++), timestamp: e.ts, message: e.line });
+      chars += e.line.length + 100;
+    }
+    flush();
+  }
+  return out;
+}
+
+/**
+ * CloudWatch Logs subscription payloads (gzip JSON, one Buffer per Kinesis/Firehose record) for the records, as a
+ * flow log publishing to `logGroup` would produce them: log stream = interface ID, owner = account, event timestamp =
+ * record start, message = the record line (no header).
+ */
+export function toCloudWatchPayloads(
+  records: Iterable<FlowRecord>,
+  options: CloudWatchPayloadOptions,
+): Buffer[] {
+  return toCloudWatchMessages(records, options).map(encodeCloudWatchPayload);
+}
