@@ -12,6 +12,7 @@ import { FlowLogFormat } from '../format.js';
 import { buildObjectKey, type FileFormat, fileWindowStart, type KeyLayout } from '../keys.js';
 import type { FlowRecord } from '../record.js';
 import type { Org } from './org.js';
+import { RECORD_ORIGIN, type RecordOrigin } from './records.js';
 
 /** A format object, or a format string (`${version} ${srcaddr} ...`). */
 export type FormatLike = FlowLogFormat | string;
@@ -20,21 +21,20 @@ function toFormat(format: FormatLike): FlowLogFormat {
   return typeof format === 'string' ? FlowLogFormat.parse(format) : format;
 }
 
-/** Compiles a line writer for a format: nulls become `-`, `version` becomes the format's version (as AWS does). */
+const SAFE_NAME = /^[a-z0-9-]+$/;
+
+/**
+ * Compiles a line writer for a format: nulls become `-`, `version` becomes the format's version (as AWS does). The
+ * function is generated so each field is a constant-key property read (several times faster than a loop over names).
+ */
 function lineWriter(format: FlowLogFormat): (r: FlowRecord) => string {
-  const names = format.names;
-  const version = String(format.version);
-  const n = names.length;
-  return (r) => {
-    let line = '';
-    for (let i = 0; i < n; i++) {
-      const name = names[i];
-      const v = name === 'version' ? version : r[name];
-      if (i > 0) line += ' ';
-      line += v === null || v === undefined || v === '' ? '-' : v;
-    }
-    return line;
-  };
+  const parts = format.names.map((name) => {
+    if (!SAFE_NAME.test(name)) throw new Error(`unexpected field name ${JSON.stringify(name)}`);
+    return name === 'version' ? JSON.stringify(String(format.version)) : `d(r[${JSON.stringify(name)}])`;
+  });
+  const dash = (v: FlowRecord[string] | undefined): string | number =>
+    v === null || v === undefined || v === '' ? '-' : v;
+  return new Function('d', `return (r) => ${parts.join(" + ' ' + ")};`)(dash) as (r: FlowRecord) => string;
 }
 
 /** The record as it reads back from a line of `format`: only the format's fields, `version` = format version. */
@@ -104,7 +104,13 @@ export interface WrittenFile {
 export async function writeFlowLogFile(
   path: string,
   records: Iterable<FlowRecord>,
-  options: { readonly format: FormatLike; readonly header?: boolean; readonly gzip?: boolean },
+  options: {
+    readonly format: FormatLike;
+    readonly header?: boolean;
+    readonly gzip?: boolean;
+    /** gzip level (1 fastest .. 9 smallest). @default 6 */
+    readonly level?: number;
+  },
 ): Promise<WrittenFile> {
   let count = 0;
   let textBytes = 0;
@@ -123,7 +129,7 @@ export async function writeFlowLogFile(
   };
   const gzip = options.gzip ?? path.endsWith('.gz');
   const source = Readable.from(chunks(), { objectMode: false });
-  if (gzip) await pipeline(source, createGzip({ level: 6 }), createWriteStream(path));
+  if (gzip) await pipeline(source, createGzip({ level: options.level ?? 6 }), createWriteStream(path));
   else await pipeline(source, createWriteStream(path));
   return { path, records: count, textBytes };
 }
@@ -189,7 +195,17 @@ function ownersFrom(records: readonly FlowRecord[], org: Org | undefined): (r: F
     });
   }
   return (r) => {
-    const o = known.get(r['interface-id'] as string);
+    const id = r['interface-id'] as string;
+    let o = known.get(id);
+    const origin = (r as { [RECORD_ORIGIN]?: RecordOrigin })[RECORD_ORIGIN];
+    if (!o && origin) {
+      o = {
+        accountId: String(r['account-id']),
+        region: origin.region,
+        flowLogId: syntheticFlowLogId(`${r['account-id']}/${origin.vpcId}`),
+      };
+      known.set(id, o);
+    }
     if (!o) {
       throw new Error(
         `cannot tell the region of interface '${r['interface-id']}' (its records carry no region/vpc-id); pass 'org'.`,

@@ -105,6 +105,18 @@ export function makeRecord(eni: Eni, vpc: Vpc, f: FlowSpec): FlowRecord {
 }
 
 /**
+ * Hidden (non-enumerable) VPC and region of a NODATA/SKIPDATA record, whose fields say neither: lets writers group
+ * such records into the right S3 object without the organization.
+ */
+export const RECORD_ORIGIN: unique symbol = Symbol('flowlake.recordOrigin');
+
+/** What {@link RECORD_ORIGIN} holds. */
+export interface RecordOrigin {
+  readonly vpcId: string;
+  readonly region: string;
+}
+
+/**
  * A NODATA or SKIPDATA record: only version, account-id, interface-id, start, end and log-status are set; every other
  * field is `-`, as in AWS's examples.
  */
@@ -114,7 +126,7 @@ export function statusRecord(
   start: number,
   end: number,
 ): FlowRecord {
-  return {
+  const record: FlowRecord = {
     version: GENERATED_RECORD_VERSION,
     'account-id': eni.accountId,
     'interface-id': eni.id,
@@ -170,4 +182,7 @@ export function statusRecord(
     'next-hop-vpc-id': null,
     'next-hop-interface-type': null,
   };
+  const origin: RecordOrigin = { vpcId: eni.vpcId, region: eni.region };
+  Object.defineProperty(record, RECORD_ORIGIN, { value: origin, enumerable: false });
+  return record;
 }
