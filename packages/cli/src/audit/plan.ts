@@ -57,34 +57,34 @@ export function parseAccounts(value: string | undefined): string[] | undefined {
   return [...new Set(ids)];
 }
 
-/** Builds the audit plan from flags (the config, when given, supplies defaults the flags override). */
-export function planFromFlags(flags: AuditFlags, accounts: readonly OrgAccount[]): AuditPlan {
+/** Checks the flags' values; without a config, also that the flags name regions, a role and a bucket. */
+export function validateFlags(flags: AuditFlags, withConfig: boolean): void {
   const regions = flags.regions === undefined ? [] : splitList(flags.regions);
-  if (regions.length === 0) {
+  if (!withConfig && regions.length === 0) {
     throw usage(
       'MissingRegions',
       'No regions to audit.',
-      'Pass --regions us-east-1,eu-west-1 (or a config with regions).',
+      'Pass --regions us-east-1,eu-west-1 (or --config flowlake.yaml).',
     );
   }
   const badRegion = regions.find((r) => !REGION_RE.test(r));
   if (badRegion)
     throw usage('BadRegion', `'${badRegion}' is not a region name.`, 'Use region codes like eu-west-1.');
-  if (!flags.roleName) {
+  if (!withConfig && !flags.roleName) {
     throw usage(
       'MissingRoleName',
       'No role name to assume in member accounts.',
-      'Pass --role-name <name> (the read-only audit role deployed in every member account) or a config with audit.roleName.',
+      'Pass --role-name <name> (the read-only audit role deployed in every member account) or --config with audit.roleName.',
     );
   }
-  if (!flags.bucket) {
+  if (!withConfig && !flags.bucket) {
     throw usage(
       'MissingBucket',
       'No central bucket.',
-      'Pass --bucket <central-bucket-name> (or a config with the central bucket).',
+      'Pass --bucket <central-bucket-name> (or --config flowlake.yaml).',
     );
   }
-  if (!BUCKET_RE.test(flags.bucket)) {
+  if (flags.bucket !== undefined && !BUCKET_RE.test(flags.bucket)) {
     throw usage(
       'BadBucket',
       `'${flags.bucket}' is not an S3 bucket name.`,
@@ -99,20 +99,20 @@ export function planFromFlags(flags: AuditFlags, accounts: readonly OrgAccount[]
       'Use ALL, ACCEPT, REJECT or any (not checked).',
     );
   }
-  const maxAge = flags.maxAge ?? 60;
-  if (!Number.isFinite(maxAge) || maxAge <= 0) {
-    throw usage(
-      'BadMaxAge',
-      `--max-age '${flags.maxAge}' is not a positive number of minutes.`,
-      'Use e.g. --max-age 60.',
-    );
-  }
+  parseAccounts(flags.accounts);
+}
+
+/** Builds the audit plan from flags alone (no config). */
+export function planFromFlags(flags: AuditFlags, accounts: readonly OrgAccount[]): AuditPlan {
+  validateFlags(flags, false);
+  const regions = splitList(flags.regions ?? '');
+  const bucket = flags.bucket ?? '';
+  const trafficType = flags.trafficType?.toUpperCase();
   const partition = partitionOf(regions[0]);
   const prefix = (flags.prefix ?? '').replace(/^\/+|\/+$/g, '');
-  const hive = flags.hive ?? true;
   const expect: FlowLogExpectation = {
     path: 'direct-s3',
-    destination: { type: 's3', bucketArn: `arn:${partition}:s3:::${flags.bucket}`, prefix },
+    destination: { type: 's3', bucketArn: `arn:${partition}:s3:::${bucket}`, prefix },
     logFormat: flags.logFormat,
     trafficType: trafficType === 'ANY' ? undefined : (trafficType ?? 'ALL'),
     fileFormat: flags.fileFormat,
@@ -121,10 +121,10 @@ export function planFromFlags(flags: AuditFlags, accounts: readonly OrgAccount[]
   return {
     accounts: accounts.map((a) => ({ id: a.id, name: a.name, expect })),
     regions,
-    roleName: flags.roleName,
+    roleName: flags.roleName ?? '',
     externalId: flags.externalId,
     partition,
-    central: { bucket: flags.bucket, prefix, region: flags.bucketRegion ?? regions[0], hive },
-    maxAgeMinutes: maxAge,
+    central: { bucket, prefix, region: flags.bucketRegion ?? regions[0], hive: flags.hive ?? true },
+    maxAgeMinutes: flags.maxAge ?? 60,
   };
 }

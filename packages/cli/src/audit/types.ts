@@ -1,7 +1,7 @@
 import type { RuleId, Severity } from './rules.js';
 
-/** How a member account's flow logs reach the central account. */
-export type DeliveryPath = 'direct-s3' | 'firehose' | 'cloudwatch-logs';
+/** How a member account's flow logs reach the central account (the config's `delivery`). */
+export type DeliveryPath = 'direct-s3' | 'replication' | 'cloudwatch-firehose' | 'cloudwatch-kinesis';
 
 /** Where a member account's flow logs must deliver. */
 export type ExpectedDestination =
@@ -12,7 +12,10 @@ export type ExpectedDestination =
 /** What the config says a member account's flow logs look like. */
 export interface FlowLogExpectation {
   readonly path: DeliveryPath;
-  readonly destination: ExpectedDestination;
+  /** The destination; a function when it depends on the region (local bucket, member log group). */
+  readonly destination: ExpectedDestination | ((region: string, accountId: string) => ExpectedDestination);
+  /** Only these VPC IDs are checked; undefined: every VPC (`vpcs: all`). */
+  readonly vpcIds?: readonly string[];
   /** The format string; undefined: not checked. */
   readonly logFormat?: string;
   /** ALL | ACCEPT | REJECT; undefined: not checked. */
@@ -28,6 +31,8 @@ export interface AuditAccount {
   readonly id: string;
   readonly name?: string;
   readonly expect: FlowLogExpectation;
+  /** Regions of this account; default: the plan's regions. */
+  readonly regions?: readonly string[];
 }
 
 /** Everything one audit run needs. */

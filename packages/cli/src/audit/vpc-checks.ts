@@ -53,15 +53,19 @@ export function checkRegion(
     byResource.set(fl.ResourceId, list);
   }
   const hiveLayouts = new Set<boolean>();
+  const destination =
+    typeof expect.destination === 'function' ? expect.destination(region, accountId) : expect.destination;
+  const selected = expect.vpcIds ? new Set(expect.vpcIds) : undefined;
+  const inScope = selected ? vpcs.filter((v) => v.VpcId && selected.has(v.VpcId)) : vpcs;
   let covered = 0;
-  for (const vpc of vpcs) {
+  for (const vpc of inScope) {
     const vpcId = vpc.VpcId ?? '?';
     const own = byResource.get(vpcId) ?? [];
     if (own.length === 0) {
       add('FLA001', vpcId, `VPC ${vpcId} has no flow log.`);
       continue;
     }
-    const central = own.filter((fl) => deliversTo(fl, expect.destination));
+    const central = own.filter((fl) => deliversTo(fl, destination));
     if (central.length === 0) {
       add(
         'FLA002',
@@ -73,7 +77,7 @@ export function checkRegion(
     covered++;
     for (const fl of central) checkFlowLog(fl, vpcId, expect, add, hiveLayouts);
   }
-  return { findings, vpcs: vpcs.length, covered, hiveLayouts };
+  return { findings, vpcs: inScope.length, covered, hiveLayouts };
 }
 
 function checkFlowLog(

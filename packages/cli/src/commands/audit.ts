@@ -1,11 +1,15 @@
 import { Option } from 'commander';
 import { AuditClients } from '../audit/clients.js';
-import { listOrgAccounts } from '../audit/org-accounts.js';
-import { type AuditFlags, parseAccounts, planFromFlags } from '../audit/plan.js';
+import { planFromConfig } from '../audit/config-plan.js';
+import { listOrgAccounts, type OrgAccount } from '../audit/org-accounts.js';
+import { type AuditFlags, parseAccounts, planFromFlags, validateFlags } from '../audit/plan.js';
 import { AUDIT_OUTPUTS, renderAudit } from '../audit/render.js';
 import { runAudit } from '../audit/run.js';
+import type { AuditPlan } from '../audit/types.js';
 import { ExitCode, FlowlakeError } from '../errors.js';
+import type { Io } from '../io.js';
 import { VERSION } from '../main.js';
+import { printIssues, readConfigOption } from './config-io.js';
 import type { CommandSpec } from './types.js';
 
 const positiveInt = (name: string) => (v: string) => {
@@ -27,11 +31,35 @@ whose role cannot be assumed (FLA007) and regions or listings that fail (FLA009,
 Exit codes: 0 every VPC compliant, 1 findings (non-compliant or not auditable), 2 usage error.
 
 Examples:
+  $ flowlake audit --config flowlake.yaml
+  $ flowlake audit --config flowlake.yaml --regions eu-west-1 -o sarif > audit.sarif
   $ flowlake audit --role-name FlowlakeAudit --regions us-east-1,eu-west-1 --bucket acme-flowlogs-central
   $ flowlake audit --accounts 111111111111,222222222222 --role-name FlowlakeAudit --external-id acme-7f3a \\
       --regions eu-west-1 --bucket acme-flowlogs-central --prefix flowlogs -o sarif > audit.sarif
   $ flowlake audit ... --concurrency 16 -o json | jq '.findings[] | select(.ruleId == "FLA001")'
 `;
+
+async function accountsFromFlags(flags: AuditFlags, clients: AuditClients, io: Io): Promise<OrgAccount[]> {
+  const explicit = parseAccounts(flags.accounts);
+  if (explicit) return explicit.map((id) => ({ id }));
+  io.err('Listing the organization accounts...\n');
+  const org = clients.organizations();
+  try {
+    return await listOrgAccounts(org);
+  } catch (e) {
+    throw new FlowlakeError(
+      'OrganizationsListFailed',
+      `Cannot list the organization's accounts: ${String(e)}`,
+      {
+        exitCode: ExitCode.FAILURE,
+        hint: 'Run from the management or a delegated administrator account, or pass --accounts with explicit IDs.',
+        cause: e,
+      },
+    );
+  } finally {
+    org.destroy();
+  }
+}
 
 /** `flowlake audit`: coverage and delivery health of flow logs across the organization. */
 export const auditCommand: CommandSpec = {
@@ -44,27 +72,41 @@ export const auditCommand: CommandSpec = {
         'Audit every member account (assuming a read-only role) for VPC flow log coverage and delivery health.',
       )
       .option(
-        '--accounts <ids>',
-        "comma-separated account IDs, or 'org' to list ACTIVE accounts with Organizations",
-        'org',
+        '-c, --config <file>',
+        'flowlake.yaml: accounts, regions, role, central bucket, expected flow logs',
       )
-      .option('--regions <list>', 'comma-separated regions to audit')
-      .option('--role-name <name>', 'read-only role assumed in each member account')
-      .option('--external-id <id>', 'external ID required by the role trust policy')
-      .option('--bucket <name>', 'central bucket the flow logs must deliver to')
-      .option('--prefix <prefix>', 'folder inside the central bucket before AWSLogs/', '')
-      .option('--bucket-region <region>', 'region of the central bucket (default: first of --regions)')
-      .option('--no-hive', 'the streaming path writes without Hive-compatible prefixes')
-      .option('--log-format <format>', 'expected flow log format string (default: not checked)')
-      .option('--traffic-type <type>', 'expected traffic type: ALL, ACCEPT, REJECT or any', 'ALL')
+      .option(
+        '--accounts <ids>',
+        "comma-separated account IDs, or 'org' for every ACTIVE account (default: config, else org)",
+      )
+      .option('--regions <list>', 'comma-separated regions to audit (overrides the config)')
+      .option(
+        '--role-name <name>',
+        'read-only role assumed in each member account (default: config audit.roleName)',
+      )
+      .option(
+        '--external-id <id>',
+        'external ID required by the role trust policy (default: config audit.externalId)',
+      )
+      .option('--bucket <name>', 'central bucket the flow logs must deliver to (default: from the config)')
+      .option('--prefix <prefix>', 'folder inside the central bucket before AWSLogs/ (without config)')
+      .option(
+        '--bucket-region <region>',
+        'region of the central bucket (default: config central.region, else first region)',
+      )
+      .option('--no-hive', 'streaming-path objects are written without Hive-compatible prefixes')
+      .option('--log-format <format>', 'expected flow log format string (default: config, else not checked)')
+      .option(
+        '--traffic-type <type>',
+        'expected traffic type ALL, ACCEPT, REJECT, or any (default: config, else ALL)',
+      )
       .addOption(
         new Option('--file-format <format>', 'expected S3 file format').choices(['plain-text', 'parquet']),
       )
       .option(
         '--max-age <minutes>',
-        'newest central object older than this is stale',
+        'newest central object older than this is stale (default 60)',
         positiveInt('--max-age'),
-        60,
       )
       .option('--concurrency <n>', 'accounts audited in parallel', positiveInt('--concurrency'), 8)
       .option(
@@ -90,31 +132,20 @@ export const auditCommand: CommandSpec = {
       fileFormat: opts.fileFormat,
       maxAge: opts.maxAge,
     };
-    const explicit = parseAccounts(flags.accounts);
-    // Validate everything before any AWS call.
-    planFromFlags(flags, []);
+    validateFlags(flags, opts.config !== undefined);
     const clients = new AuditClients({ maxAttempts: opts.maxAttempts });
-    let accounts = explicit?.map((id) => ({ id }));
-    if (!accounts) {
-      io.err('Listing the organization accounts...\n');
-      const org = clients.organizations();
-      try {
-        accounts = await listOrgAccounts(org);
-      } catch (e) {
-        throw new FlowlakeError(
-          'OrganizationsListFailed',
-          `Cannot list the organization's accounts: ${String(e)}`,
-          {
-            exitCode: ExitCode.FAILURE,
-            hint: 'Run from the management or a delegated administrator account, or pass --accounts with explicit IDs.',
-            cause: e,
-          },
-        );
-      } finally {
-        org.destroy();
-      }
+    let plan: AuditPlan;
+    if (opts.config !== undefined) {
+      const { config, issues, path } = await readConfigOption(opts.config, io);
+      if (issues.length > 0) printIssues(opts.config, issues, io);
+      if (!config) return ExitCode.USAGE;
+      plan = await planFromConfig(config, { ...flags, configPath: opts.config }, () =>
+        clients.organizations(),
+      );
+      io.err(`Config ${path}: ${plan.accounts.length} member account(s).\n`);
+    } else {
+      plan = planFromFlags(flags, await accountsFromFlags(flags, clients, io));
     }
-    const plan = planFromFlags(flags, accounts);
     io.err(
       `Auditing ${plan.accounts.length} account(s) x ${plan.regions.length} region(s), ${opts.concurrency} at a time...\n`,
     );
