@@ -1,7 +1,13 @@
 import { auditCommand } from './audit.js';
 import { fieldsCommand } from './fields.js';
+import { transformCommand } from './transform.js';
 import type { CommandSpec } from './types.js';
 import { validateCommand } from './validate.js';
 
 /** The command table: every `flowlake` subcommand, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [fieldsCommand, validateCommand, auditCommand];
+export const COMMANDS: readonly CommandSpec[] = [
+  fieldsCommand,
+  validateCommand,
+  auditCommand,
+  transformCommand,
+];
