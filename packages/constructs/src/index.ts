@@ -1,4 +1,5 @@
 export * from './analytics/index.js';
 export * from './central/index.js';
 export * from './member/index.js';
+export * from './rollout/index.js';
 export * from './secevents/index.js';

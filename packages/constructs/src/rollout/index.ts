@@ -1,0 +1,2 @@
+export * from './member-template.js';
+export * from './org-rollout-stack.js';
