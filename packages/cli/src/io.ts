@@ -12,12 +12,47 @@ export interface Io {
   readonly interactive: boolean;
   /** Current working directory for relative paths. */
   readonly cwd: string;
+  /**
+   * Waits until `out` can take more (stdout backpressure). Resolves false once stdout is closed (EPIPE, e.g.
+   * `flowlake parse x.gz | head`): stop producing. Absent: output never blocks.
+   */
+  readonly drain?: () => Promise<boolean>;
+}
+
+/** Tracks stdout: closed after EPIPE (so `| head` ends quietly instead of crashing). */
+function stdoutState(): { closed: boolean } {
+  const state = { closed: false };
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    state.closed = true;
+  });
+  return state;
+}
+
+function drainStdout(state: { closed: boolean }): Promise<boolean> {
+  if (state.closed) return Promise.resolve(false);
+  if (!process.stdout.writableNeedDrain) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = () => {
+      process.stdout.off('drain', done);
+      process.stdout.off('close', done);
+      process.stdout.off('error', done);
+      resolve(!state.closed);
+    };
+    process.stdout.on('drain', done);
+    process.stdout.on('close', done);
+    process.stdout.on('error', done);
+  });
 }
 
 /** The process's own streams. */
 export function processIo(): Io {
+  const state = stdoutState();
   return {
-    out: (t) => process.stdout.write(t),
+    out: (t) => {
+      if (!state.closed) process.stdout.write(t);
+    },
+    drain: () => drainStdout(state),
     err: (t) => process.stderr.write(t),
     stdin: process.stdin,
     interactive: Boolean(process.stderr.isTTY) && !process.env.CI,

@@ -1,5 +1,6 @@
 import { auditCommand } from './audit.js';
 import { fieldsCommand } from './fields.js';
+import { parseCommand } from './parse.js';
 import { transformCommand } from './transform.js';
 import type { CommandSpec } from './types.js';
 import { validateCommand } from './validate.js';
@@ -10,4 +11,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   validateCommand,
   auditCommand,
   transformCommand,
+  parseCommand,
 ];

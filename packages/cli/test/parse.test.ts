@@ -1,0 +1,123 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: flow-log format strings are written ${field}
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { exec, memoryIo } from '../src/index.js';
+
+const HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+const SSH =
+  '2 012345678901 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
+const NODATA = '2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA';
+
+const dir = mkdtempSync(join(tmpdir(), 'flowlake-parse-'));
+function file(name: string, body: string | Buffer): string {
+  writeFileSync(join(dir, name), body);
+  return name;
+}
+
+async function run(argv: string[], stdin?: string) {
+  const io = memoryIo(stdin === undefined ? undefined : Readable.from([Buffer.from(stdin)]), dir);
+  const code = await exec(['parse', ...argv], io);
+  const lines = io.stdout().split('\n').filter(Boolean);
+  return {
+    code,
+    json: lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+    out: io.stdout(),
+    err: io.stderr(),
+  };
+}
+
+describe('flowlake parse', () => {
+  it('parses a gzip S3 object with a header into JSON lines with AWS keys', async () => {
+    const f = file('a.log.gz', gzipSync(`${HEADER}\n${SSH}\n${NODATA}\n`));
+    const { code, json, out, err } = await run([f]);
+    expect(code).toBe(0);
+    expect(json[0]).toEqual({
+      version: 2,
+      'account-id': '012345678901',
+      'interface-id': 'eni-1235b8ca123456789',
+      srcaddr: '172.31.16.139',
+      dstaddr: '172.31.16.21',
+      srcport: 20641,
+      dstport: 22,
+      protocol: 6,
+      packets: 20,
+      bytes: 4249,
+      start: 1418530010,
+      end: 1418530070,
+      action: 'ACCEPT',
+      'log-status': 'OK',
+    });
+    expect(json[1]).toMatchObject({ srcaddr: null, bytes: null, action: null, 'log-status': 'NODATA' });
+    expect(out.startsWith('{"version":2,"account-id":"012345678901"')).toBe(true);
+    expect(err).toBe('2 records, 0 bad lines in 1 input\n');
+  });
+
+  it('reports bad lines as file:line: reason, keeps the good ones, and exits 1 only with --strict', async () => {
+    const f = file('bad.log', `${HEADER}\n${SSH}\nnot a record\n${SSH.replace(' 6 ', ' tcp ')}\n${NODATA}\n`);
+    const loose = await run([f]);
+    expect(loose.code).toBe(0);
+    expect(loose.json).toHaveLength(2);
+    expect(loose.err).toContain('bad.log:3: expected 14 fields');
+    expect(loose.err).toContain("bad.log:4: field 'protocol' is 'tcp'; expected an integer or '-'");
+    expect(loose.err).toContain('2 records, 2 bad lines in 1 input');
+    const strict = await run(['--strict', f]);
+    expect(strict.code).toBe(1);
+    expect(strict.json).toHaveLength(2);
+  });
+
+  it('reads stdin (- or no file) and needs --format when there is no header', async () => {
+    const missing = await run(['-'], `${SSH}\n`);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/<stdin>: the object has no header line/);
+    expect(missing.err).toMatch(/--format/);
+    const ok = await run(['--format', 'default'], `${SSH}\n`);
+    expect(ok.code).toBe(0);
+    expect(ok.json[0].bytes).toBe(4249);
+    const custom = await run(
+      ['--format', '${srcaddr} ${dstaddr} ${flow-direction}'],
+      '10.0.0.1 10.0.0.2 egress\n',
+    );
+    expect(custom.json).toEqual([{ srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', 'flow-direction': 'egress' }]);
+    const names = await run(['--format', 'srcaddr dstaddr'], '10.0.0.1 10.0.0.2\n');
+    expect(names.json).toEqual([{ srcaddr: '10.0.0.1', dstaddr: '10.0.0.2' }]);
+  });
+
+  it('names unknown fields in --format or a header, with near matches', async () => {
+    const bad = await run(['--format', '${version} ${acount-id}'], '');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown flow log field 'acount-id'.*Did you mean 'account-id'/);
+    const hdr = await run([file('h.log', 'version srcadr\n2 x\n')]);
+    expect(hdr.code).toBe(2);
+    expect(hdr.err).toMatch(
+      /h\.log: unknown flow log field 'srcadr' in header line\. Did you mean 'srcaddr'/,
+    );
+  });
+
+  it('parses several files and reports a missing file or corrupt gzip clearly', async () => {
+    const a = file('m1.log', `${HEADER}\n${SSH}\n`);
+    const b = file('m2.log.gz', gzipSync(`${HEADER}\n${NODATA}\n`));
+    const both = await run([a, b]);
+    expect(both.json.map((r) => r['log-status'])).toEqual(['OK', 'NODATA']);
+    expect(both.err).toContain('2 records, 0 bad lines in 2 inputs');
+    const missing = await run(['nope.log.gz']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/file 'nope.log.gz' does not exist/);
+    const gz = gzipSync(`${HEADER}\n${SSH}\n`.repeat(100));
+    const corrupt = await run([file('c.log.gz', gz.subarray(0, gz.length - 20))]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.err).toMatch(/c\.log\.gz: gzip data is corrupt or truncated/);
+  });
+
+  it('documents itself in --help with examples', async () => {
+    const io = memoryIo();
+    expect(await exec(['parse', '--help'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/--format <format>/);
+    expect(io.stdout()).toMatch(/--strict/);
+    expect(io.stdout()).toMatch(/Examples:\n {2}flowlake parse /);
+  });
+});
