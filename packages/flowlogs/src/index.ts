@@ -2,6 +2,7 @@ export * from './cloudwatch-payload.js';
 export * from './fields.js';
 export * from './format.js';
 export * from './generator/index.js';
+export * from './generator/security-events.js';
 export * from './keys.js';
 export * from './parser.js';
 export * from './readers/decompress.js';
