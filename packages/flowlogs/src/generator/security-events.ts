@@ -5,6 +5,7 @@
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-summary.html
  */
 import { gzipSync } from 'node:zlib';
+import { Prng } from './prng.js';
 
 /** The part of a planted incident the security events need (a `PlantedIncident` of the flow generator fits). */
 export interface IncidentLike {
@@ -21,6 +22,8 @@ export interface IncidentLike {
   readonly region?: string;
   /** VPC of the ENI, when known. */
   readonly vpcId?: string;
+  /** Destination port of the incident, when a single one. */
+  readonly dstport?: number | null;
 }
 
 /** A CloudTrail record (`Records[]` element), with the fields CloudTrail writes. */
@@ -102,32 +105,15 @@ export interface SecurityEvents {
   readonly guardDuty: GuardDutyFinding[];
 }
 
-/** True for RFC 1918, CGNAT, link-local and loopback IPv4, and IPv6 ULA/link-local addresses. */
-function isPrivateAddress(ip: string): boolean {
+/** True for addresses an ENI can hold inside a VPC: RFC 1918, CGNAT, link-local, loopback, IPv6 ULA/link-local. */
+function isVpcAddress(ip: string): boolean {
   return /^(10\.|172\.(1[6-9]|2\d|3[01])\.|192\.168\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|169\.254\.|127\.|f[cd]|fe[89ab])/i.test(
     ip,
   );
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hex(next: () => number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += Math.floor(next() * 16).toString(16);
-  return s;
-}
-
-function uuid(next: () => number): string {
-  const h = hex(next, 32);
+function uuid(rng: Prng): string {
+  const h = rng.hex(32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -172,6 +158,14 @@ const FINDING_KINDS: Record<
     port: 22,
     title: 'Unprotected port on EC2 instance {i} is being probed.',
   },
+  'horizontal-scan': {
+    type: 'Recon:EC2/PortProbeUnprotectedPort',
+    actionType: 'PORT_PROBE',
+    direction: 'INBOUND',
+    severity: 2,
+    port: 22,
+    title: 'Unprotected port on EC2 instance {i} is being probed.',
+  },
   'ssh-bruteforce': {
     type: 'UnauthorizedAccess:EC2/SSHBruteForce',
     actionType: 'NETWORK_CONNECTION',
@@ -195,22 +189,23 @@ export const GUARDDUTY_INCIDENT_KINDS: readonly string[] = Object.keys(FINDING_K
 
 /** The instance-side and remote addresses of an incident (the instance's address is the private one). */
 export function incidentEndpoints(i: IncidentLike): { local: string; remote: string } {
-  return isPrivateAddress(i.dstaddr) && !isPrivateAddress(i.srcaddr)
+  return isVpcAddress(i.dstaddr) && !isVpcAddress(i.srcaddr)
     ? { local: i.dstaddr, remote: i.srcaddr }
-    : isPrivateAddress(i.srcaddr) && !isPrivateAddress(i.dstaddr)
+    : isVpcAddress(i.srcaddr) && !isVpcAddress(i.dstaddr)
       ? { local: i.srcaddr, remote: i.dstaddr }
       : { local: i.dstaddr, remote: i.srcaddr };
 }
 
-function finding(i: IncidentLike, region: string, next: () => number): GuardDutyFinding | undefined {
+function finding(i: IncidentLike, region: string, rng: Prng): GuardDutyFinding | undefined {
   const kind = FINDING_KINDS[i.kind];
   if (!kind) return undefined;
   const { local, remote } = incidentEndpoints(i);
   const instanceId = instanceIdForInterface(i.interfaceId);
-  const detectorId = hex(next, 32);
-  const id = hex(next, 32);
+  const detectorId = rng.hex(32);
+  const id = rng.hex(32);
   const remoteIpDetails = { ipAddressV4: remote, organization: { asn: '64496', asnOrg: 'EXAMPLE-NET' } };
-  const portDetails = { port: kind.port, portName: PORT_NAMES[kind.port] ?? 'Unknown' };
+  const port = kind.direction === 'INBOUND' && i.dstport ? i.dstport : kind.port;
+  const portDetails = { port, portName: PORT_NAMES[port] ?? 'Unknown' };
   const action =
     kind.actionType === 'PORT_PROBE'
       ? {
@@ -280,13 +275,13 @@ function finding(i: IncidentLike, region: string, next: () => number): GuardDuty
   };
 }
 
-function identity(accountId: string, user: string, next: () => number): Record<string, unknown> {
+function identity(accountId: string, user: string, rng: Prng): Record<string, unknown> {
   return {
     type: 'IAMUser',
-    principalId: `AIDA${hex(next, 16).toUpperCase()}`,
+    principalId: `AIDA${rng.hex(16).toUpperCase()}`,
     arn: `arn:aws:iam::${accountId}:user/${user}`,
     accountId,
-    accessKeyId: `AKIA${hex(next, 16).toUpperCase()}`,
+    accessKeyId: `AKIA${rng.hex(16).toUpperCase()}`,
     userName: user,
   };
 }
@@ -296,7 +291,7 @@ function base(
   accountId: string,
   region: string,
   ip: string,
-  next: () => number,
+  rng: Prng,
 ): Pick<
   CloudTrailRecord,
   | 'eventVersion'
@@ -313,7 +308,7 @@ function base(
     eventTime: isoSeconds(at),
     awsRegion: region,
     sourceIPAddress: ip,
-    eventID: uuid(next),
+    eventID: uuid(rng),
     recipientAccountId: accountId,
     managementEvent: true,
     eventCategory: 'Management',
@@ -324,14 +319,13 @@ const CLI_AGENT = 'aws-cli/2.17.0 md/awscrt#0.20.11 ua/2.0 os/linux#6.1 md/arch#
 const BROWSER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 /** CloudTrail records an attacker at the incident's remote address leaves (inbound incidents only). */
-function incidentRecords(i: IncidentLike, region: string, next: () => number): CloudTrailRecord[] {
+function incidentRecords(i: IncidentLike, region: string, rng: Prng): CloudTrailRecord[] {
   const { local, remote } = incidentEndpoints(i);
-  if (remote === local || isPrivateAddress(remote) || FINDING_KINDS[i.kind]?.direction !== 'INBOUND')
-    return [];
+  if (remote === local || isVpcAddress(remote) || FINDING_KINDS[i.kind]?.direction !== 'INBOUND') return [];
   const at = (minutes: number) => new Date(i.start.getTime() + minutes * 60_000);
   const out: CloudTrailRecord[] = [
     {
-      ...base(at(2), i.accountId, 'us-east-1', remote, next),
+      ...base(at(2), i.accountId, 'us-east-1', remote, rng),
       userIdentity: {
         type: 'IAMUser',
         principalId: i.accountId,
@@ -354,8 +348,8 @@ function incidentRecords(i: IncidentLike, region: string, next: () => number): C
       eventType: 'AwsConsoleSignIn',
     },
     {
-      ...base(at(3), i.accountId, region, remote, next),
-      userIdentity: identity(i.accountId, 'ci-deploy', next),
+      ...base(at(3), i.accountId, region, remote, rng),
+      userIdentity: identity(i.accountId, 'ci-deploy', rng),
       eventSource: 'sts.amazonaws.com',
       eventName: 'AssumeRole',
       userAgent: CLI_AGENT,
@@ -366,13 +360,13 @@ function incidentRecords(i: IncidentLike, region: string, next: () => number): C
       responseElements: null,
       errorCode: 'AccessDenied',
       errorMessage: `User: arn:aws:iam::${i.accountId}:user/ci-deploy is not authorized to perform: sts:AssumeRole`,
-      requestID: uuid(next),
+      requestID: uuid(rng),
       readOnly: true,
       eventType: 'AwsApiCall',
     },
     {
-      ...base(at(4), i.accountId, region, remote, next),
-      userIdentity: identity(i.accountId, 'ci-deploy', next),
+      ...base(at(4), i.accountId, region, remote, rng),
+      userIdentity: identity(i.accountId, 'ci-deploy', rng),
       eventSource: 'ec2.amazonaws.com',
       eventName: 'DescribeInstances',
       userAgent: CLI_AGENT,
@@ -381,7 +375,7 @@ function incidentRecords(i: IncidentLike, region: string, next: () => number): C
         filterSet: {},
       },
       responseElements: null,
-      requestID: uuid(next),
+      requestID: uuid(rng),
       readOnly: true,
       eventType: 'AwsApiCall',
     },
@@ -407,14 +401,14 @@ export function generateSecurityEvents(
   incidents: readonly IncidentLike[],
   options: SecurityEventOptions,
 ): SecurityEvents {
-  const next = rng(options.seed);
+  const rng = new Prng(options.seed, 'security-events');
   const defaultRegion = options.region ?? 'us-east-1';
   const cloudTrail: CloudTrailRecord[] = [];
   const guardDuty: GuardDutyFinding[] = [];
   for (const i of incidents) {
     const region = i.region ?? defaultRegion;
-    cloudTrail.push(...incidentRecords(i, region, next));
-    const f = finding(i, region, next);
+    cloudTrail.push(...incidentRecords(i, region, rng));
+    const f = finding(i, region, rng);
     if (f) guardDuty.push(f);
   }
   if (incidents.length > 0) {
@@ -426,21 +420,21 @@ export function generateSecurityEvents(
       for (const key of accounts) {
         const [accountId, region] = key.split(' ');
         for (let n = 0; n < perHour; n++) {
-          const [source, name, readOnly] = BACKGROUND[Math.floor(next() * BACKGROUND.length)];
-          const at = new Date(hour + Math.floor(next() * 3_600_000));
+          const [source, name, readOnly] = BACKGROUND[Math.floor(rng.next() * BACKGROUND.length)];
+          const at = new Date(hour + Math.floor(rng.next() * 3_600_000));
           const ip =
             source === 'logs.amazonaws.com'
               ? 'ec2.amazonaws.com'
-              : `10.0.${Math.floor(next() * 250)}.${1 + Math.floor(next() * 250)}`;
+              : `10.0.${Math.floor(rng.next() * 250)}.${1 + Math.floor(rng.next() * 250)}`;
           cloudTrail.push({
-            ...base(at, accountId, region, ip, next),
-            userIdentity: identity(accountId, 'platform-team', next),
+            ...base(at, accountId, region, ip, rng),
+            userIdentity: identity(accountId, 'platform-team', rng),
             eventSource: source,
             eventName: name,
             userAgent: source === 'logs.amazonaws.com' ? 'ec2.amazonaws.com' : CLI_AGENT,
             requestParameters: null,
             responseElements: null,
-            requestID: uuid(next),
+            requestID: uuid(rng),
             readOnly,
             eventType: 'AwsApiCall',
           });
@@ -498,7 +492,7 @@ export function cloudTrailObjects(
       `cloudTrailObjects: invalid organizationId '${options.organizationId}': expected e.g. 'o-a1b2c3d4e5'`,
     );
   }
-  const next = rng(options.seed ?? 1);
+  const rng = new Prng(options.seed ?? 1, 'cloudtrail-objects');
   const groups = groupBy(records, (r) => {
     const window = Math.floor(Date.parse(r.eventTime) / 300_000) * 300_000;
     return `${r.recipientAccountId}|${r.awsRegion}|${window}`;
@@ -506,7 +500,7 @@ export function cloudTrailObjects(
   return [...groups].map(([k, recs]) => {
     const [account, region, window] = k.split('|');
     const delivered = new Date(Number(window) + 300_000);
-    const unique = hex(next, 16).toUpperCase();
+    const unique = rng.hex(16).toUpperCase();
     const key = withPrefix(
       options.prefix,
       `AWSLogs/${options.organizationId}/${account}/CloudTrail/${region}/${datePath(new Date(Number(window)))}/` +
@@ -529,7 +523,7 @@ export function guardDutyObjects(
       `guardDutyObjects: invalid adminAccountId '${options.adminAccountId}': expected 12 digits`,
     );
   }
-  const next = rng(options.seed ?? 2);
+  const rng = new Prng(options.seed ?? 2, 'guardduty-objects');
   const groups = groupBy(
     findings,
     (f) => `${f.region}|${Math.floor(Date.parse(f.updatedAt) / 3_600_000) * 3_600_000}`,
@@ -538,7 +532,7 @@ export function guardDutyObjects(
     const [region, hour] = k.split('|');
     const key = withPrefix(
       options.prefix,
-      `AWSLogs/${options.adminAccountId}/GuardDuty/${region}/${datePath(new Date(Number(hour)))}/${uuid(next)}.jsonl.gz`,
+      `AWSLogs/${options.adminAccountId}/GuardDuty/${region}/${datePath(new Date(Number(hour)))}/${uuid(rng)}.jsonl.gz`,
     );
     return { key, body: gzipSync(`${list.map((f) => JSON.stringify(f)).join('\n')}\n`) };
   });

@@ -179,3 +179,32 @@ describe('object layouts', () => {
     expect(() => guardDutyObjects([], { adminAccountId: 'x' })).toThrow(/invalid adminAccountId 'x'/);
   });
 });
+
+describe('with the flow-log generator', () => {
+  it('yields a finding on the planted ENI, at the planted time, for every planted incident', async () => {
+    const { generateOrganization, generateRecords } = await import('../../src/generator/index.js');
+    const org = generateOrganization({ seed: 3, accounts: 2, regions: ['eu-west-1'] });
+    const { incidents } = generateRecords({
+      org,
+      start: T0,
+      hours: 2,
+      seed: 3,
+      incidents: true,
+      maxRecords: 50_000,
+    });
+    expect(incidents.length).toBeGreaterThanOrEqual(3);
+    const ev = generateSecurityEvents(incidents, { seed: 3 });
+    for (const i of incidents) {
+      const f = ev.guardDuty.find(
+        (g) => g.resource.instanceDetails.networkInterfaces[0].networkInterfaceId === i.interfaceId,
+      );
+      expect(f, `${i.kind} on ${i.interfaceId}`).toBeDefined();
+      expect(f!.accountId).toBe(i.accountId);
+      expect(f!.region).toBe(i.region);
+      expect(f!.service.eventFirstSeen).toBe(i.start.toISOString());
+      expect([i.srcaddr, i.dstaddr]).toContain(
+        f!.resource.instanceDetails.networkInterfaces[0].privateIpAddress,
+      );
+    }
+  });
+});
