@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { policySizeBytes } from '../internal/intrinsics.js';
+import { acknowledgeNag } from '../internal/nag.js';
 import { checkAccountId, checkOrganizationId, normalizePrefix } from '../internal/names.js';
 import { type ArchiveSenders, archiveBucketStatements, archiveKeyStatements } from './archive-policy.js';
 import { type ArchiveRetention, archiveLifecycleRules } from './lifecycle.js';
@@ -171,6 +172,22 @@ export class CentralArchive extends Construct {
     }
 
     this.node.addValidation({ validate: () => this.validatePolicySizes() });
+    acknowledgeNag(
+      this.bucket,
+      ['S3BucketReplicationEnabled'],
+      'The archive is the replication destination of the member buckets; a second copy in another region is an ' +
+        'organization decision (add a replication rule on this bucket, with Object Lock if required).',
+    );
+    acknowledgeNag(
+      this.accessLogsBucket,
+      ['S3BucketReplicationEnabled'],
+      'Server access logs of the archive are an audit trail kept in the same account; replicating them is optional.',
+    );
+    acknowledgeNag(
+      this.accessLogsBucket,
+      ['S3DefaultEncryptionKMS'],
+      'S3 server access logging delivers only to target buckets with SSE-S3 (AES256) default encryption, not SSE-KMS.',
+    );
   }
 
   /**

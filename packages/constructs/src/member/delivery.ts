@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IDependable } from 'constructs';
 import { logDeliveryStatements } from '../central/archive-policy.js';
+import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 import {
   accountPrefixes,
   checkAccountId,
@@ -187,6 +188,24 @@ export class LocalReplicatedBucket extends Construct {
       managedPolicies: [this.policy],
     });
     this.configureReplication(props);
+    acknowledgeNag(
+      this.bucket,
+      ['AwsSolutions-S1', 'S3BucketLoggingEnabled'],
+      'Short-lived staging copy (days), written only by log delivery and read only by S3 replication; the central ' +
+        'archive keeps server access logs. Per-member access-log buckets would add a bucket per account and region.',
+    );
+    acknowledgeNag(
+      this.policy,
+      [iam5Resource(this, `${this.bucketArn}/*`)],
+      'S3 replication reads every object version of the local flow-log bucket; the wildcard is this bucket only.',
+    );
+    acknowledgeNag(
+      this.policy,
+      accountPrefixes(this.prefix, Aws.ACCOUNT_ID).map((p) =>
+        iam5Resource(this, `${props.centralBucketArn}/${p}*`),
+      ),
+      "Replicas go under this account's own AWSLogs/<account>/ prefixes (both key layouts) in the central bucket.",
+    );
   }
 
   private createPolicy(props: ReplicationDeliveryProps): iam.ManagedPolicy {

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeNag, iam5Resource } from '../../internal/nag.js';
 import type { EnablerConfig } from './handler.js';
 import { enablerInlineCode } from './inline-code.js';
 
@@ -123,10 +124,64 @@ export class VpcFlowLogEnabler extends Construct {
       targets: [target],
     });
 
+    this.acknowledgeNag(policy, logWrite, logGroup);
+
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.function.functionArn,
       resourceType: 'Custom::FlowlakeVpcFlowLogs',
       properties: { Config: JSON.stringify(props.config) },
     });
+  }
+
+  private acknowledgeNag(
+    policy: iam.ManagedPolicy,
+    logWrite: iam.ManagedPolicy,
+    logGroup: logs.LogGroup,
+  ): void {
+    const stack = Stack.of(this);
+    acknowledgeNag(
+      policy,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      'ec2:DescribeVpcs, ec2:DescribeFlowLogs, logs:CreateLogDelivery and logs:DeleteLogDelivery do not support ' +
+        'resource-level permissions.',
+    );
+    acknowledgeNag(
+      policy,
+      [
+        iam5Resource(this, stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: '*' })),
+        iam5Resource(this, stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' })),
+      ],
+      'Every VPC of this account and region gets a flow log, including VPCs created later (ids unknown at deploy); ' +
+        'deletion is limited to flow logs tagged flowlake:managed.',
+    );
+    acknowledgeNag(
+      logWrite,
+      [iam5Resource(this, `${logGroup.logGroupArn}:*`)],
+      "Log streams of the function's own log group only.",
+    );
+    acknowledgeNag(
+      logGroup,
+      ['CloudWatchLogGroupEncrypted'],
+      'The log holds VPC ids and API error codes, no flow data; CloudWatch Logs encrypts it at rest. A KMS key per ' +
+        'member account and region ($1/month each) would cost thousands a month at organization scale.',
+    );
+    acknowledgeNag(
+      this.function,
+      ['LambdaConcurrency'],
+      'A few invocations a day (deploy, CreateVpc events, 6-hourly reconciliation); reserving concurrency would ' +
+        "take it from every member account's pool.",
+    );
+    acknowledgeNag(
+      this.function,
+      ['LambdaDLQ'],
+      'Async invocations come from EventBridge rules with 4 retries, and the scheduled reconciliation re-covers any ' +
+        'VPC a failed invocation missed, so a dead-letter queue would add no recovery.',
+    );
+    acknowledgeNag(
+      this.function,
+      ['LambdaInsideVPC'],
+      'The function calls only the EC2 API and must work in accounts with no VPC or no VPC endpoints; it handles no ' +
+        'data from inside any VPC.',
+    );
   }
 }
