@@ -3,17 +3,12 @@
  * aggregation interval at a time, with NODATA / SKIPDATA records and planted incidents. Deterministic in the seed.
  */
 import type { FlowRecord } from '../record.js';
+import { buildTopology, type WindowContext } from './conversation.js';
 import { type IncidentPlan, type PlantedIncident, planIncidents } from './incidents.js';
 import type { Org } from './org.js';
 import { Prng } from './prng.js';
 import { statusRecord } from './records.js';
-import {
-  buildTopology,
-  interfaceTraffic,
-  RECORDS_PER_CONVERSATION,
-  ROLE_WEIGHT,
-  type WindowContext,
-} from './traffic.js';
+import { interfaceTraffic, RECORDS_PER_CONVERSATION, ROLE_WEIGHT } from './traffic.js';
 
 /** Options of {@link generateRecords} and {@link generateFlowLogs}. */
 export interface GenerateOptions {

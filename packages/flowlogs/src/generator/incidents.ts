@@ -4,9 +4,9 @@
  */
 import type { FlowRecord } from '../record.js';
 import { publicIpv4 } from './addresses.js';
+import { converse, type Topology, viaNat, type WindowContext } from './conversation.js';
 import type { Eni, Org } from './org.js';
 import { Prng } from './prng.js';
-import { converse, type Topology, viaNat, type WindowContext } from './traffic.js';
 
 /** Kinds of planted incidents. */
 export type IncidentKind = 'ssh-bruteforce' | 'port-scan' | 'horizontal-scan' | 'large-egress';

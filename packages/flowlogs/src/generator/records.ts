@@ -5,37 +5,46 @@ import type { Eni, Vpc } from './org.js';
 /** The version the generated records carry; line writers replace it with the output format's version. */
 export const GENERATED_RECORD_VERSION = 11;
 
-/** One direction of a flow as seen by one interface. */
-export interface FlowSpec {
+/** What both directions of a conversation share. */
+export interface Shared {
+  readonly proto: number | null;
+  readonly type: 'IPv4' | 'IPv6' | 'EFA';
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One direction of a conversation, before it is placed on an interface. */
+export interface Leg {
   readonly src: string;
   readonly dst: string;
   readonly sport: number | null;
   readonly dport: number | null;
-  readonly proto: number | null;
   readonly packets: number;
   readonly bytes: number;
-  readonly start: number;
-  readonly end: number;
-  readonly action: 'ACCEPT' | 'REJECT';
   readonly flags: number | null;
+  /** Packet-level addresses (differ from src/dst on NAT gateway, transit gateway and load balancer hops). */
+  readonly pktSrc: string;
+  readonly pktDst: string;
+  /** AWS service names of pktSrc / pktDst, when they are in an AWS range. */
+  readonly srcSvc: string | null;
+  readonly dstSvc: string | null;
+}
+
+/** How a leg is seen on one interface. */
+export interface Placement {
   readonly dir: 'ingress' | 'egress';
-  readonly type: 'IPv4' | 'IPv6' | 'EFA';
-  /** Packet-level addresses when they differ from src/dst (NAT gateway, transit gateway, load balancer). */
-  readonly pktSrc?: string;
-  readonly pktDst?: string;
-  readonly srcSvc?: string | null;
-  readonly dstSvc?: string | null;
+  readonly action: 'ACCEPT' | 'REJECT';
   /** traffic-path (egress only). */
-  readonly path?: number | null;
-  readonly rejectReason?: string | null;
+  readonly path: number | null;
+  readonly rejectReason: string | null;
   /** Next-hop interface (v11 next-hop-* fields), e.g. the NAT gateway for instance egress through it. */
-  readonly nextHop?: Eni | null;
+  readonly nextHop: Eni | null;
 }
 
 const PRIVATE_RE = /^(?:10\.|172\.(?:1[6-9]|2\d|3[01])\.|192\.168\.)/;
 
-function encryptionStatus(vpc: Vpc, eni: Eni, f: FlowSpec): number | null {
-  if (!vpc.encryptionControls || f.type === 'EFA') return null;
+function encryptionStatus(vpc: Vpc, eni: Eni, s: Shared, f: Leg): number | null {
+  if (!vpc.encryptionControls || s.type === 'EFA') return null;
   const tls = f.sport === 443 || f.dport === 443;
   const internal = PRIVATE_RE.test(f.src) && PRIVATE_RE.test(f.dst);
   if (internal && eni.nitro) return tls ? 3 : 1;
@@ -43,9 +52,9 @@ function encryptionStatus(vpc: Vpc, eni: Eni, f: FlowSpec): number | null {
 }
 
 /** A fully populated record of one flow direction on `eni`. */
-export function makeRecord(eni: Eni, vpc: Vpc, f: FlowSpec): FlowRecord {
+export function makeRecord(eni: Eni, vpc: Vpc, s: Shared, f: Leg, p: Placement): FlowRecord {
   const ecs = eni.ecs;
-  const hop = f.nextHop ?? null;
+  const hop = p.nextHop;
   return {
     version: GENERATED_RECORD_VERSION,
     'account-id': eni.accountId,
@@ -54,28 +63,28 @@ export function makeRecord(eni: Eni, vpc: Vpc, f: FlowSpec): FlowRecord {
     dstaddr: f.dst,
     srcport: f.sport,
     dstport: f.dport,
-    protocol: f.proto,
+    protocol: s.proto,
     packets: f.packets,
     bytes: f.bytes,
-    start: f.start,
-    end: f.end,
-    action: f.action,
+    start: s.start,
+    end: s.end,
+    action: p.action,
     'log-status': 'OK',
     'vpc-id': eni.vpcId,
     'subnet-id': eni.subnetId,
     'instance-id': eni.instanceId,
     'tcp-flags': f.flags,
-    type: f.type,
-    'pkt-srcaddr': f.pktSrc ?? f.src,
-    'pkt-dstaddr': f.pktDst ?? f.dst,
+    type: s.type,
+    'pkt-srcaddr': f.pktSrc,
+    'pkt-dstaddr': f.pktDst,
     region: eni.region,
     'az-id': eni.azId,
     'sublocation-type': eni.sublocationType,
     'sublocation-id': eni.sublocationId,
-    'pkt-src-aws-service': f.srcSvc ?? null,
-    'pkt-dst-aws-service': f.dstSvc ?? null,
-    'flow-direction': f.dir,
-    'traffic-path': f.dir === 'egress' ? (f.path ?? null) : null,
+    'pkt-src-aws-service': f.srcSvc,
+    'pkt-dst-aws-service': f.dstSvc,
+    'flow-direction': p.dir,
+    'traffic-path': p.dir === 'egress' ? p.path : null,
     'ecs-cluster-arn': ecs ? ecs.clusterArn : null,
     'ecs-cluster-name': ecs ? ecs.clusterName : null,
     'ecs-container-instance-arn': ecs ? ecs.containerInstanceArn : null,
@@ -86,9 +95,9 @@ export function makeRecord(eni: Eni, vpc: Vpc, f: FlowSpec): FlowRecord {
     'ecs-task-definition-arn': ecs ? ecs.taskDefinitionArn : null,
     'ecs-task-arn': ecs ? ecs.taskArn : null,
     'ecs-task-id': ecs ? ecs.taskId : null,
-    'reject-reason': f.action === 'REJECT' ? (f.rejectReason ?? null) : null,
+    'reject-reason': p.action === 'REJECT' ? p.rejectReason : null,
     'resource-id': null,
-    'encryption-status': encryptionStatus(vpc, eni, f),
+    'encryption-status': encryptionStatus(vpc, eni, s, f),
     'instance-tag': eni.instanceTag,
     'instance-tag-2': eni.instanceTag2,
     'interface-tag': null,

@@ -1,514 +1,28 @@
 /**
- * Background traffic of one aggregation window: every interface initiates conversations that fit its role, and each
- * conversation is written as flow records on every logged interface it crosses (client, server, NAT gateway,
- * transit gateway, load balancer), the way VPC Flow Logs records both directions separately.
+ * Background traffic of one aggregation window: every interface starts conversations that fit its role (web and API
+ * traffic, DNS, AWS services, NAT, cross-account calls, probes, ICMP, EFA).
  */
-import type { FlowRecord } from '../record.js';
 import { AWS_SERVICE_RANGES, publicIpv4, publicIpv6, serviceIp } from './addresses.js';
-import type { Eni, EniRole, Org, Vpc } from './org.js';
-import type { Prng } from './prng.js';
-import { type FlowSpec, makeRecord } from './records.js';
-
-/** Lookups over an organization, built once. */
-export interface Topology {
-  readonly org: Org;
-  readonly roles: ReadonlyMap<string, ReadonlyMap<EniRole, readonly Eni[]>>;
-  /** VPCs by region. */
-  readonly byRegion: ReadonlyMap<string, readonly Vpc[]>;
-}
-
-export function buildTopology(org: Org): Topology {
-  const roles = new Map<string, Map<EniRole, Eni[]>>();
-  const byRegion = new Map<string, Vpc[]>();
-  for (const vpc of org.vpcs) {
-    const m = new Map<EniRole, Eni[]>();
-    for (const e of vpc.enis) {
-      const list = m.get(e.role) ?? [];
-      list.push(e);
-      m.set(e.role, list);
-    }
-    roles.set(vpc.id, m);
-    const r = byRegion.get(vpc.region) ?? [];
-    r.push(vpc);
-    byRegion.set(vpc.region, r);
-  }
-  return { org, roles, byRegion };
-}
-
-/** State of one window. */
-export interface WindowContext {
-  readonly topo: Topology;
-  readonly rng: Prng;
-  /** Window start, Unix seconds. */
-  readonly start: number;
-  /** Aggregation interval in seconds (60 or 600). */
-  readonly interval: number;
-  /** Interfaces that report NODATA in this window (they carry no flows). */
-  readonly idle: ReadonlySet<string>;
-  readonly out: FlowRecord[];
-}
-
-/** One end of a conversation. */
-export interface Ep {
-  readonly ip: string;
-  /** The interface, when it is one whose traffic is logged. */
-  readonly eni?: Eni;
-  /** AWS service name when the address is in an AWS range. */
-  readonly svc?: string | null;
-}
-
-type Phase = readonly [client: number | null, server: number | null];
-const PHASES: readonly (readonly [Phase, number])[] = [
-  [[3, 19], 5], // opened and closed in the window (SYN+FIN / SYN-ACK+FIN)
-  [[2, 18], 3], // opened
-  [[0, 0], 4], // established, ACK/PSH only (reported as 0)
-  [[1, 1], 2], // closed
-  [[2, 4], 0.3], // reset by the server
-  [[6, 22], 0.1], // SYN+RST / SYN-ACK+RST on the same line
-];
-
-export interface Conversation {
-  readonly client: Ep;
-  readonly server: Ep;
-  readonly sport: number | null;
-  readonly dport: number | null;
-  readonly proto: number | null;
-  readonly type?: 'IPv4' | 'IPv6' | 'EFA';
-  readonly up: readonly [number, number];
-  /** Response packets/bytes; null when nothing comes back. */
-  readonly down: readonly [number, number] | null;
-  readonly flags?: Phase;
-  readonly pathClient?: number | null;
-  readonly pathServer?: number | null;
-  /** `in`: the server's security group/NACL rejects the request; `reply`: its NACL drops the reply. */
-  readonly reject?: 'in' | 'reply';
-  readonly rejectReason?: string | null;
-  readonly nextHopClient?: Eni | null;
-}
-
-export function logged(ctx: WindowContext, eni: Eni | undefined): eni is Eni {
-  return eni !== undefined && !ctx.idle.has(eni.id);
-}
-
-function vpcOf(ctx: WindowContext, eni: Eni): Vpc {
-  return ctx.topo.org.vpcById.get(eni.vpcId)!;
-}
-
-const NO_FLAGS: Phase = [null, null];
-const ZERO_FLAGS: Phase = [0, 0];
-
-/** Appends one record (positional, so every FlowSpec has the same shape). */
-export function put(
-  ctx: WindowContext,
-  eni: Eni,
-  src: string,
-  dst: string,
-  sport: number | null,
-  dport: number | null,
-  proto: number | null,
-  packets: number,
-  bytes: number,
-  start: number,
-  end: number,
-  action: 'ACCEPT' | 'REJECT',
-  flags: number | null,
-  dir: 'ingress' | 'egress',
-  type: 'IPv4' | 'IPv6' | 'EFA',
-  pktSrc: string,
-  pktDst: string,
-  srcSvc: string | null,
-  dstSvc: string | null,
-  path: number | null,
-  rejectReason: string | null,
-  nextHop: Eni | null,
-): void {
-  const f: FlowSpec = {
-    src,
-    dst,
-    sport,
-    dport,
-    proto,
-    packets,
-    bytes,
-    start,
-    end,
-    action,
-    flags,
-    dir,
-    type,
-    pktSrc,
-    pktDst,
-    srcSvc,
-    dstSvc,
-    path,
-    rejectReason,
-    nextHop,
-  };
-  ctx.out.push(makeRecord(eni, vpcOf(ctx, eni), f));
-}
-
-export function times(ctx: WindowContext): [number, number] {
-  const half = Math.floor(ctx.interval / 2);
-  const s = ctx.start + ctx.rng.int(0, half);
-  return [s, Math.min(ctx.start + ctx.interval - 1, s + ctx.rng.int(0, half))];
-}
-
-/** Ephemeral client port (Linux range). */
-export function eph(rng: Prng): number {
-  return rng.int(32768, 60999);
-}
-
-/** Writes a conversation on the logged interfaces at both ends. */
-export function converse(ctx: WindowContext, c: Conversation): void {
-  const rng = ctx.rng;
-  const flags = c.proto === 6 ? (c.flags ?? rng.weighted(PHASES)) : c.proto === null ? NO_FLAGS : ZERO_FLAGS;
-  const type = c.type ?? (c.client.ip.includes(':') ? 'IPv6' : 'IPv4');
-  const [start, end] = times(ctx);
-  const cIp = c.client.ip;
-  const sIp = c.server.ip;
-  const cSvc = c.client.svc ?? null;
-  const sSvc = c.server.svc ?? null;
-  const down = c.down;
-  const replied = down !== null && c.reject === undefined;
-  const [upP, upB] = c.up;
-  if (logged(ctx, c.client.eni)) {
-    const hop = c.nextHopClient ?? null;
-    const eni = c.client.eni;
-    put(
-      ctx,
-      eni,
-      cIp,
-      sIp,
-      c.sport,
-      c.dport,
-      c.proto,
-      upP,
-      upB,
-      start,
-      end,
-      'ACCEPT',
-      flags[0],
-      'egress',
-      type,
-      cIp,
-      sIp,
-      cSvc,
-      sSvc,
-      c.pathClient ?? null,
-      null,
-      hop,
-    );
-    if (replied) {
-      put(
-        ctx,
-        eni,
-        sIp,
-        cIp,
-        c.dport,
-        c.sport,
-        c.proto,
-        down[0],
-        down[1],
-        start,
-        end,
-        'ACCEPT',
-        flags[1],
-        'ingress',
-        type,
-        sIp,
-        cIp,
-        sSvc,
-        cSvc,
-        null,
-        null,
-        hop,
-      );
-    }
-  }
-  if (logged(ctx, c.server.eni)) {
-    const eni = c.server.eni;
-    if (c.reject === 'in') {
-      const p = Math.min(upP, 3);
-      put(
-        ctx,
-        eni,
-        cIp,
-        sIp,
-        c.sport,
-        c.dport,
-        c.proto,
-        p,
-        Math.min(upB, p > 1 ? 180 : 60),
-        start,
-        end,
-        'REJECT',
-        c.proto === 6 ? 2 : flags[0],
-        'ingress',
-        type,
-        cIp,
-        sIp,
-        cSvc,
-        sSvc,
-        null,
-        c.rejectReason ?? null,
-        null,
-      );
-      return;
-    }
-    put(
-      ctx,
-      eni,
-      cIp,
-      sIp,
-      c.sport,
-      c.dport,
-      c.proto,
-      upP,
-      upB,
-      start,
-      end,
-      'ACCEPT',
-      flags[0],
-      'ingress',
-      type,
-      cIp,
-      sIp,
-      cSvc,
-      sSvc,
-      null,
-      null,
-      null,
-    );
-    if (down !== null) {
-      const action = c.reject === 'reply' ? 'REJECT' : 'ACCEPT';
-      put(
-        ctx,
-        eni,
-        sIp,
-        cIp,
-        c.dport,
-        c.sport,
-        c.proto,
-        down[0],
-        down[1],
-        start,
-        end,
-        action,
-        flags[1],
-        'egress',
-        type,
-        sIp,
-        cIp,
-        sSvc,
-        cSvc,
-        c.pathServer ?? null,
-        null,
-        null,
-      );
-    }
-  }
-}
-
-/** Internet path code for an interface's egress: 8 (IGW, Nitro) or 2. */
-export function igwPath(eni: Eni): number {
-  return eni.nitro ? 8 : 2;
-}
-
-function sizes(rng: Prng, minPk: number, maxPk: number, minSize: number, maxSize: number): [number, number] {
-  const p = rng.int(minPk, maxPk);
-  return [p, p * rng.int(minSize, maxSize)];
-}
-
-function internetClient(rng: Prng, ipv6: boolean): Ep {
-  return { ip: ipv6 ? publicIpv6(rng) : publicIpv4(rng) };
-}
-
-function roleList(ctx: WindowContext, vpc: Vpc, role: EniRole): readonly Eni[] {
-  return ctx.topo.roles.get(vpc.id)?.get(role) ?? [];
-}
-
-/** An active interface of one of the roles in the VPC, or undefined. */
-function peer(ctx: WindowContext, vpc: Vpc, roles: readonly EniRole[]): Eni | undefined {
-  const all: Eni[] = [];
-  for (const r of roles) for (const e of roleList(ctx, vpc, r)) if (!ctx.idle.has(e.id)) all.push(e);
-  return all.length > 0 ? ctx.rng.pick(all) : undefined;
-}
-
-function addr(eni: Eni, v6: boolean): string {
-  return v6 && eni.ipv6 ? eni.ipv6 : eni.privateIp;
-}
-
-/** Instance -> NAT gateway -> internet: records on the instance and on the NAT gateway's interface. */
-export function viaNat(
-  ctx: WindowContext,
-  client: Eni,
-  remote: Ep,
-  dport: number,
-  up: readonly [number, number],
-  down: readonly [number, number],
-): void {
-  const rng = ctx.rng;
-  const nat = roleList(ctx, vpcOf(ctx, client), 'nat')[0];
-  const sport = eph(rng);
-  const natPort = rng.int(1024, 65535);
-  const [cf, sf] = rng.weighted(PHASES);
-  const [start, end] = times(ctx);
-  const svc = remote.svc ?? null;
-  const c = client.privateIp;
-  const r = remote.ip;
-  const hop = nat ?? null;
-  if (logged(ctx, client)) {
-    // The instance sees the final destination (AWS example: flow log on the instance's ENI).
-    put(
-      ctx,
-      client,
-      c,
-      r,
-      sport,
-      dport,
-      6,
-      up[0],
-      up[1],
-      start,
-      end,
-      'ACCEPT',
-      cf,
-      'egress',
-      'IPv4',
-      c,
-      r,
-      null,
-      svc,
-      1,
-      null,
-      hop,
-    );
-    put(
-      ctx,
-      client,
-      r,
-      c,
-      dport,
-      sport,
-      6,
-      down[0],
-      down[1],
-      start,
-      end,
-      'ACCEPT',
-      sf,
-      'ingress',
-      'IPv4',
-      r,
-      c,
-      svc,
-      null,
-      null,
-      null,
-      hop,
-    );
-  }
-  if (nat && logged(ctx, nat)) {
-    // On the NAT gateway's interface srcaddr/dstaddr are the hops, pkt-srcaddr/pkt-dstaddr the original ends.
-    const n = nat.privateIp;
-    put(
-      ctx,
-      nat,
-      c,
-      n,
-      sport,
-      dport,
-      6,
-      up[0],
-      up[1],
-      start,
-      end,
-      'ACCEPT',
-      cf,
-      'ingress',
-      'IPv4',
-      c,
-      r,
-      null,
-      svc,
-      null,
-      null,
-      null,
-    );
-    put(
-      ctx,
-      nat,
-      n,
-      r,
-      natPort,
-      dport,
-      6,
-      up[0],
-      up[1],
-      start,
-      end,
-      'ACCEPT',
-      cf,
-      'egress',
-      'IPv4',
-      n,
-      r,
-      null,
-      svc,
-      igwPath(nat),
-      null,
-      null,
-    );
-    put(
-      ctx,
-      nat,
-      r,
-      n,
-      dport,
-      natPort,
-      6,
-      down[0],
-      down[1],
-      start,
-      end,
-      'ACCEPT',
-      sf,
-      'ingress',
-      'IPv4',
-      r,
-      n,
-      svc,
-      null,
-      null,
-      null,
-      null,
-    );
-    put(
-      ctx,
-      nat,
-      n,
-      c,
-      dport,
-      sport,
-      6,
-      down[0],
-      down[1],
-      start,
-      end,
-      'ACCEPT',
-      sf,
-      'egress',
-      'IPv4',
-      r,
-      c,
-      svc,
-      null,
-      1,
-      null,
-      null,
-    );
-  }
-}
+import {
+  addr,
+  converse,
+  type Ep,
+  eph,
+  igwPath,
+  internetClient,
+  leg,
+  logged,
+  peer,
+  put,
+  roleList,
+  sizes,
+  times,
+  viaNat,
+  vpcOf,
+  type WindowContext,
+} from './conversation.js';
+import type { Eni, EniRole } from './org.js';
+import type { Shared } from './records.js';
 
 /** Outbound call to the internet or an AWS public endpoint: direct (public IP / IPv6) or through the NAT gateway. */
 function outboundInternet(
@@ -536,6 +50,13 @@ function outboundInternet(
   } else {
     viaNat(ctx, eni, remote, dport, up, down);
   }
+}
+
+/** An HTTPS call to a random internet host (IPv6 goes out through the egress-only gateway, IPv4 via NAT). */
+function httpsOut(ctx: WindowContext, eni: Eni, v6: boolean): void {
+  const rng = ctx.rng;
+  const remote = { ip: v6 ? publicIpv6(rng) : publicIpv4(rng) };
+  outboundInternet(ctx, eni, remote, 443, sizes(rng, 4, 30, 80, 900), sizes(rng, 4, 90, 200, 1400));
 }
 
 function awsService(ctx: WindowContext, eni: Eni, gatewayOnly: boolean): void {
@@ -616,77 +137,9 @@ function crossVpc(ctx: WindowContext, client: Eni): void {
   const sport = eph(rng);
   const up = sizes(rng, 3, 40, 80, 900);
   const down = sizes(rng, 3, 80, 100, 1400);
-  if (sameRegion && tgw && rng.chance(0.6)) {
-    converse(ctx, {
-      client: { ip: client.privateIp, eni: client },
-      server: { ip: server.privateIp, eni: server },
-      sport,
-      dport: port,
-      proto: 6,
-      up,
-      down,
-      pathClient: 1,
-      pathServer: 1,
-      flags: [3, 19],
-    });
-    if (logged(ctx, tgw)) {
-      // The attachment ENI in the server's VPC forwards the request in and the reply out (AWS example, 3.7).
-      const [start, end] = times(ctx);
-      const c = client.privateIp;
-      const sv = server.privateIp;
-      const g = tgw.privateIp;
-      put(
-        ctx,
-        tgw,
-        g,
-        sv,
-        sport,
-        port,
-        6,
-        up[0],
-        up[1],
-        start,
-        end,
-        'ACCEPT',
-        3,
-        'egress',
-        'IPv4',
-        c,
-        sv,
-        null,
-        null,
-        1,
-        null,
-        null,
-      );
-      put(
-        ctx,
-        tgw,
-        sv,
-        g,
-        port,
-        sport,
-        6,
-        down[0],
-        down[1],
-        start,
-        end,
-        'ACCEPT',
-        19,
-        'ingress',
-        'IPv4',
-        sv,
-        c,
-        null,
-        null,
-        null,
-        null,
-        null,
-      );
-    }
-    return;
-  }
-  const path = sameRegion ? 4 : 5;
+  const viaTgw = sameRegion && tgw !== undefined && rng.chance(0.6);
+  // Through the transit gateway the path is "another resource in the VPC" (its attachment ENI); else peering.
+  const path = viaTgw ? 1 : sameRegion ? 4 : 5;
   converse(ctx, {
     client: { ip: client.privateIp, eni: client },
     server: { ip: server.privateIp, eni: server },
@@ -697,7 +150,18 @@ function crossVpc(ctx: WindowContext, client: Eni): void {
     down,
     pathClient: path,
     pathServer: path,
+    ...(viaTgw ? { flags: [3, 19] as const } : {}),
   });
+  if (viaTgw && logged(ctx, tgw)) {
+    // The attachment ENI in the server's VPC forwards the request in and the reply out (AWS example, 3.7).
+    const [start, end] = times(ctx);
+    const sh: Shared = { proto: 6, type: 'IPv4', start, end };
+    const c = client.privateIp;
+    const sv = server.privateIp;
+    const g = tgw.privateIp;
+    put(ctx, tgw, sh, leg(g, sv, sport, port, up, 3, undefined, [c, sv]), 'egress', 1);
+    put(ctx, tgw, sh, leg(sv, g, port, sport, down, 19, undefined, [sv, c]), 'ingress');
+  }
 }
 
 function onPrem(ctx: WindowContext, eni: Eni, path: 3 | 6): void {
@@ -813,32 +277,17 @@ function roleTraffic(ctx: WindowContext, eni: Eni): void {
         pathServer: 2,
       });
       if (target && logged(ctx, eni)) {
+        // The NLB node forwards to the target; pkt-srcaddr keeps the client's address.
         const [start, end] = times(ctx);
-        const ip = eni.privateIp;
+        const sh: Shared = { proto: 6, type: 'IPv4', start, end };
         const t = target.privateIp;
         put(
           ctx,
           eni,
-          ip,
-          t,
-          eph(rng),
-          8443,
-          6,
-          6,
-          2100,
-          start,
-          end,
-          'ACCEPT',
-          0,
+          sh,
+          leg(eni.privateIp, t, eph(rng), 8443, [6, 2100], 0, undefined, [client.ip, t]),
           'egress',
-          'IPv4',
-          client.ip,
-          t,
-          null,
-          null,
           1,
-          null,
-          null,
         );
       }
       return;
@@ -863,24 +312,8 @@ function roleTraffic(ctx: WindowContext, eni: Eni): void {
       else if (kind === 'db') eastWest(ctx, eni, ['db'], [5432, 3306]);
       else if (kind === 'gateway') awsService(ctx, eni, true);
       else if (kind === 'service') awsService(ctx, eni, false);
-      else if (kind === 'internet')
-        outboundInternet(
-          ctx,
-          eni,
-          { ip: publicIpv4(rng) },
-          443,
-          sizes(rng, 4, 30, 80, 900),
-          sizes(rng, 4, 90, 200, 1400),
-        );
-      else if (kind === 'ipv6')
-        outboundInternet(
-          ctx,
-          eni,
-          { ip: publicIpv6(rng) },
-          443,
-          sizes(rng, 4, 30, 80, 900),
-          sizes(rng, 4, 90, 200, 1400),
-        );
+      else if (kind === 'internet') httpsOut(ctx, eni, false);
+      else if (kind === 'ipv6') httpsOut(ctx, eni, true);
       else if (kind === 'vpce') eastWest(ctx, eni, ['vpce'], [443]);
       else if (kind === 'cross') crossVpc(ctx, eni);
       else onPrem(ctx, eni, 3);
@@ -898,15 +331,7 @@ function roleTraffic(ctx: WindowContext, eni: Eni): void {
       else if (kind === 'admin') inboundInternet(ctx, eni, 22, 6, true);
       else if (kind === 'icmp') icmp(ctx, eni);
       else if (kind === 'dns') dns(ctx, eni);
-      else
-        outboundInternet(
-          ctx,
-          eni,
-          { ip: publicIpv4(rng) },
-          443,
-          sizes(rng, 4, 30, 80, 900),
-          sizes(rng, 4, 90, 200, 1400),
-        );
+      else httpsOut(ctx, eni, false);
       return;
     }
     case 'edge': {
