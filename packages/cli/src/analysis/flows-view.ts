@@ -19,6 +19,7 @@ interface FileGroup {
   readonly accountId: string;
   readonly region: string;
   readonly fileFormat: 'text' | 'parquet';
+  readonly flowLogId: string;
   readonly files: StoreFile[];
 }
 
@@ -29,7 +30,13 @@ function groupFiles(files: readonly StoreFile[]): FileGroup[] {
     const id = `${p.accountId}/${p.region}/${p.flowLogId}/${p.fileFormat}`;
     let g = groups.get(id);
     if (!g) {
-      g = { accountId: p.accountId, region: p.region, fileFormat: p.fileFormat, files: [] };
+      g = {
+        accountId: p.accountId,
+        region: p.region,
+        fileFormat: p.fileFormat,
+        flowLogId: p.flowLogId,
+        files: [],
+      };
       groups.set(id, g);
     }
     g.files.push(f);
@@ -59,11 +66,14 @@ export type ParquetColumns = (path: string) => Promise<string[]>;
 export async function flowsSelect(
   files: readonly StoreFile[],
   parquetColumns: ParquetColumns,
+  options: { flowLogId?: boolean } = {},
 ): Promise<string> {
   const parts: string[] = [];
   for (const g of groupFiles(files)) {
     const list = `[${g.files.map((f) => sqlPath(f.path)).join(', ')}]`;
-    const scope = `${sqlPath(g.accountId)} AS aws_account_id, ${sqlPath(g.region)} AS aws_region`;
+    const scope =
+      `${sqlPath(g.accountId)} AS aws_account_id, ${sqlPath(g.region)} AS aws_region` +
+      (options.flowLogId ? `, ${sqlPath(g.flowLogId)} AS flow_log_id` : '');
     if (g.fileFormat === 'parquet') {
       const present = new Set(await parquetColumns(g.files[0].path));
       parts.push(`SELECT ${projection(present, ident)}, ${scope} FROM read_parquet(${list})`);
@@ -90,7 +100,8 @@ export async function flowsSelect(
     );
   }
   if (parts.length === 0) {
-    return `SELECT ${projection(new Set(), ident)}, CAST(NULL AS VARCHAR) AS aws_account_id, CAST(NULL AS VARCHAR) AS aws_region WHERE false`;
+    const id = options.flowLogId ? ', CAST(NULL AS VARCHAR) AS flow_log_id' : '';
+    return `SELECT ${projection(new Set(), ident)}, CAST(NULL AS VARCHAR) AS aws_account_id, CAST(NULL AS VARCHAR) AS aws_region${id} WHERE false`;
   }
   return parts.join('\nUNION ALL\n');
 }

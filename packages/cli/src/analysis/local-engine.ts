@@ -15,6 +15,8 @@ export interface LocalEngineOptions {
   readonly store: string;
   /** DuckDB worker threads; default: DuckDB's (all cores). */
   readonly threads?: number;
+  /** Read only this format. @default Parquet when the range holds any Parquet file (after `convert`), else text */
+  readonly fileFormat?: 'text' | 'parquet';
 }
 
 /** Opens an in-memory DuckDB that never downloads extensions. */
@@ -37,6 +39,14 @@ export function toCell(v: DuckDBValue): Cell {
   return s !== '' && Number.isFinite(n) && /^-?\d+(\.\d+)?$/.test(s) ? n : s;
 }
 
+/** Top-level column names of a Parquet file. */
+export async function parquetColumns(db: DuckDBConnection, path: string): Promise<string[]> {
+  const r = await db.runAndReadAll(
+    `SELECT name FROM parquet_schema(${sqlPath(path)}) WHERE num_children IS NULL OR num_children = 0`,
+  );
+  return r.getRows().map((row) => String(row[0]));
+}
+
 /** The catalog on local files with DuckDB: only files whose partitions overlap the range are read. */
 export class LocalEngine implements QueryEngine {
   private connection?: Promise<DuckDBConnection>;
@@ -51,19 +61,19 @@ export class LocalEngine implements QueryEngine {
   /** Builds the `flows` view over the files that can hold records of the range and scope. */
   async prepare(params: QueryParams): Promise<{ files: number; bytes: number }> {
     validateParams(params);
-    const files = await scanStore(this.options.store, {
+    const all = await scanStore(this.options.store, {
       since: params.since,
       until: params.until,
       accounts: params.accounts,
       regions: params.regions,
+      fileFormat: this.options.fileFormat,
     });
+    // After an in-place `convert` the store holds both formats: read Parquet only.
+    const files = all.some((f) => f.parsed.fileFormat === 'parquet')
+      ? all.filter((f) => f.parsed.fileFormat === 'parquet')
+      : all;
     const db = await this.db();
-    const select = await flowsSelect(files, async (path) => {
-      const r = await db.runAndReadAll(
-        `SELECT name FROM parquet_schema(${sqlPath(path)}) WHERE num_children IS NULL`,
-      );
-      return r.getRows().map((row) => String(row[0]));
-    });
+    const select = await flowsSelect(files, (path) => parquetColumns(db, path));
     await db.run(`CREATE OR REPLACE TEMP VIEW flows AS ${select}`);
     return { files: files.length, bytes: files.reduce((n, f) => n + f.size, 0) };
   }
@@ -74,10 +84,15 @@ export class LocalEngine implements QueryEngine {
     return { columns: reader.columnNames(), rows: reader.getRows().map((r) => r.map(toCell)) };
   }
 
+  /** The DuckDB SQL of a catalog query (over the `flows` view). */
+  renderSql(query: CatalogQuery, params: QueryParams): string {
+    return renderQuery(query, params, { dialect: 'duckdb', relation: 'flows' });
+  }
+
   async run(query: CatalogQuery, params: QueryParams, signal?: AbortSignal): Promise<QueryResult> {
     const started = performance.now();
+    const sql = this.renderSql(query, params);
     await this.prepare(params);
-    const sql = renderQuery(query, params, { dialect: 'duckdb', relation: 'flows' });
     const db = await this.db();
     const onAbort = () => db.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,6 +1,9 @@
 import { auditCommand } from './audit.js';
+import { convertCommand } from './convert.js';
 import { fieldsCommand } from './fields.js';
 import { parseCommand } from './parse.js';
+import { pullCommand } from './pull.js';
+import { queryCommand } from './query.js';
 import { transformCommand } from './transform.js';
 import type { CommandSpec } from './types.js';
 import { validateCommand } from './validate.js';
@@ -12,4 +15,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   auditCommand,
   transformCommand,
   parseCommand,
+  queryCommand,
+  pullCommand,
+  convertCommand,
 ];
