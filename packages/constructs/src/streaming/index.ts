@@ -1,0 +1,5 @@
+export * from './destination-policy.js';
+export * from './log-destination.js';
+export * from './streaming-delivery.js';
+export * from './streaming-source.js';
+export * from './transform-function.js';
