@@ -8,6 +8,7 @@ import {
   decodeCloudWatchPayload,
   FlowLogFormat,
   fileWindowStart,
+  generateFlowLogs,
   generateOrganization,
   generateRecords,
   KEY_LAYOUTS,
@@ -140,5 +141,23 @@ describe('writeFlowLogFile', () => {
     expect(written.textBytes).toBe(Buffer.byteLength(text));
     expect(text.split('\n')[0]).toBe(format.header());
     expect(text.split('\n')).toHaveLength(records.length + 2);
+    expect(written.fileBytes).toBe(readFileSync(path).length);
+  });
+
+  it('stops near maxFileBytes with whole lines', async () => {
+    const path = join(dir, 'sized.log.gz');
+    const long = generateFlowLogs({ org, start: START, hours: 24, seed: 1, recordsPerEniPerInterval: 20 });
+    const written = await writeFlowLogFile(path, long.records, {
+      format: FlowLogFormat.DEFAULT,
+      maxFileBytes: 300_000,
+    });
+    const size = readFileSync(path).length;
+    expect(written.fileBytes).toBe(size);
+    expect(size).toBeGreaterThanOrEqual(300_000);
+    expect(size).toBeLessThan(400_000);
+    const lines = gunzipSync(readFileSync(path)).toString('utf8').split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.length - 2).toBe(written.records);
+    expect(lines.slice(1, -1).every((l) => l.split(' ').length === 14)).toBe(true);
   });
 });

@@ -31,6 +31,7 @@ export {
   toCloudWatchPayloads,
   toLines,
   toS3Objects,
+  type WriteFileOptions,
   type WrittenFile,
   writeFlowLogFile,
 } from './output.js';

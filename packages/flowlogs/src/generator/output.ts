@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gzipSync } from 'node:zlib';
 import { type CloudWatchLogsMessage, encodeCloudWatchPayload, logEventId } from '../cloudwatch-payload.js';
@@ -96,24 +96,39 @@ export interface WrittenFile {
   readonly records: number;
   /** Uncompressed text bytes (header included). */
   readonly textBytes: number;
+  /** Bytes written to the file. */
+  readonly fileBytes: number;
+}
+
+/** Options of {@link writeFlowLogFile}. */
+export interface WriteFileOptions {
+  readonly format: FormatLike;
+  /** Write the header line first. @default true */
+  readonly header?: boolean;
+  /** @default true when the path ends in `.gz` */
+  readonly gzip?: boolean;
+  /** gzip level (1 fastest .. 9 smallest). @default 6 */
+  readonly level?: number;
+  /**
+   * Stop taking records once the file holds about this many bytes (for sized benchmark files; overshoots by at most
+   * one 64 KiB chunk plus the compressor's buffer). Pass a long time window so the records do not run out first.
+   */
+  readonly maxFileBytes?: number;
 }
 
 /**
  * Streams records to a file (gzip when the path ends in `.gz`) with a header line by default, like an S3 text object.
+ * Memory stays flat: records are pulled one 64 KiB chunk at a time.
  */
 export async function writeFlowLogFile(
   path: string,
   records: Iterable<FlowRecord>,
-  options: {
-    readonly format: FormatLike;
-    readonly header?: boolean;
-    readonly gzip?: boolean;
-    /** gzip level (1 fastest .. 9 smallest). @default 6 */
-    readonly level?: number;
-  },
+  options: WriteFileOptions,
 ): Promise<WrittenFile> {
   let count = 0;
   let textBytes = 0;
+  let fileBytes = 0;
+  const limit = options.maxFileBytes ?? Number.POSITIVE_INFINITY;
   const counted = function* (): Generator<FlowRecord> {
     for (const r of records) {
       count++;
@@ -125,13 +140,20 @@ export async function writeFlowLogFile(
       const b = Buffer.from(c, 'utf8');
       textBytes += b.length;
       yield b;
+      if (fileBytes >= limit) return;
     }
   };
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      fileBytes += chunk.length;
+      done(null, chunk);
+    },
+  });
   const gzip = options.gzip ?? path.endsWith('.gz');
-  const source = Readable.from(chunks(), { objectMode: false });
-  if (gzip) await pipeline(source, createGzip({ level: options.level ?? 6 }), createWriteStream(path));
-  else await pipeline(source, createWriteStream(path));
-  return { path, records: count, textBytes };
+  const source = Readable.from(chunks(), { objectMode: false, highWaterMark: 1 });
+  if (gzip) await pipeline(source, createGzip({ level: options.level ?? 6 }), meter, createWriteStream(path));
+  else await pipeline(source, meter, createWriteStream(path));
+  return { path, records: count, textBytes, fileBytes };
 }
 
 /** One S3 object as flow-log delivery would write it. */
