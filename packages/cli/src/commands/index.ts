@@ -1,5 +1,6 @@
 import { auditCommand } from './audit.js';
 import { convertCommand } from './convert.js';
+import { estimateCommand } from './estimate.js';
 import { fieldsCommand } from './fields.js';
 import { parseCommand } from './parse.js';
 import { pullCommand } from './pull.js';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   queryCommand,
   pullCommand,
   convertCommand,
+  estimateCommand,
 ];
