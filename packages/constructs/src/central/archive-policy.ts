@@ -116,6 +116,8 @@ export function logDeliveryStatements(
 ): iam.PolicyStatement[] {
   const delivery = new iam.ServicePrincipal(LOG_DELIVERY_PRINCIPAL);
   const source = deliverySourceCondition(senders);
+  // IAM substitutes policy variables in string condition operators (not documented for ARN operators), so the
+  // ARN is matched with StringLike; it binds the source ARN to the sender's own account.
   const sourceArn = { 'aws:SourceArn': `arn:${Aws.PARTITION}:logs:*:${SOURCE_ACCOUNT_VAR}:*` };
   return [
     new iam.PolicyStatement({
@@ -127,7 +129,7 @@ export function logDeliveryStatements(
         StringEquals: opts.requireBucketOwnerFullControl
           ? { ...source, 's3:x-amz-acl': 'bucket-owner-full-control' }
           : source,
-        ArnLike: sourceArn,
+        StringLike: sourceArn,
       },
     }),
     new iam.PolicyStatement({
@@ -135,7 +137,7 @@ export function logDeliveryStatements(
       principals: [delivery],
       actions: ['s3:GetBucketAcl', 's3:ListBucket'],
       resources: [opts.bucketArn],
-      conditions: { StringEquals: source, ArnLike: sourceArn },
+      conditions: { StringEquals: source, StringLike: sourceArn },
     }),
   ];
 }
