@@ -141,15 +141,22 @@ LIMIT {{limit}}`,
     name: 'egress-to-internet',
     title: 'Egress volume to the internet by account and instance',
     purpose:
-      'Accepted bytes leaving toward public addresses, per account, interface and instance. Large or new ' +
-      'entries can mean data exfiltration or a runaway job.',
+      'Accepted bytes leaving toward public addresses, per account and the interface and instance that sent them. ' +
+      'Forwarding interfaces (NAT gateways, transit gateway attachments: their inbound packets are addressed beyond ' +
+      'them, pkt-dstaddr <> dstaddr) are left out so traffic is not counted twice. Large or new entries can mean ' +
+      'data exfiltration or a runaway job.',
     parameters: SCOPE,
     columns: ['account', 'interface_id', 'instance_id', 'bytes', 'packets', 'destinations'],
-    sql: `SELECT aws_account_id AS account, interface_id, instance_id, sum(bytes) AS bytes, sum(packets) AS packets,
+    sql: `WITH forwarders AS (
+  SELECT DISTINCT n.interface_id FROM {{flows}} n
+  WHERE {{filter:n}} AND n.flow_direction = 'ingress' AND n.pkt_dstaddr <> n.dstaddr AND n.interface_id IS NOT NULL
+)
+SELECT aws_account_id AS account, interface_id, instance_id, sum(bytes) AS bytes, sum(packets) AS packets,
   count(DISTINCT dstaddr) AS destinations
 FROM {{flows}}
 WHERE {{filter}} AND action = 'ACCEPT' AND NOT {{internal:dstaddr}}
   AND (flow_direction = 'egress' OR (flow_direction IS NULL AND {{internal:srcaddr}}))
+  AND interface_id NOT IN (SELECT interface_id FROM forwarders)
 GROUP BY aws_account_id, interface_id, instance_id
 ORDER BY bytes DESC, account, interface_id
 LIMIT {{limit}}`,
