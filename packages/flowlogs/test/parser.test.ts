@@ -169,6 +169,12 @@ describe('FlowLogParser.parseBuffer', () => {
     expect(batches.flatMap((b) => [...b.lines.subarray(0, b.count)])).toEqual([1, 2]);
   });
 
+  it('decodes values that resemble the shared constants exactly', () => {
+    for (const action of ['ACCEPX', 'REJECX', 'ACCEPT', 'REJECT', 'OX', 'OK', 'A', 'ACCEPTED']) {
+      expect(ok(V2.parseLine(SSH.replace('ACCEPT', action), 1)).action).toBe(action);
+    }
+  });
+
   it('decodes UTF-8 in string fields', () => {
     const p = new FlowLogParser(FlowLogFormat.fromFields(['version', 'instance-tag']));
     expect(ok(p.parseLine('11 caf\u00e9-\u6771\u4eac', 1))['instance-tag']).toBe('caf\u00e9-\u6771\u4eac');

@@ -2,7 +2,7 @@
  * Streamed decompression: gzip (one or many members) or plain bytes, detected from the magic bytes 1f 8b.
  */
 import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 
 /** Anything that yields bytes: a Node Readable, any async iterable of byte chunks, or one Buffer. */
 export type ByteSource = Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
@@ -44,7 +44,7 @@ async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
  */
 export async function* decompress(
   source: ByteSource,
-  opts: { chunkSize?: number; onInputBytes?: (n: number) => void } = {},
+  opts: { chunkSize?: number; readAhead?: number; onInputBytes?: (n: number) => void } = {},
 ): AsyncGenerator<Uint8Array> {
   const input = chunksOf(source);
   // peek at least two bytes to decide
@@ -72,7 +72,12 @@ export async function* decompress(
     yield* all();
     return;
   }
-  const gunzip = createGunzip({ chunkSize: opts.chunkSize ?? INFLATE_CHUNK_SIZE });
+  // readableHighWaterMark lets zlib (on the libuv pool) inflate ahead while the caller parses; Node passes stream
+  // options through to the Transform, though ZlibOptions does not declare them
+  const gunzip = createGunzip({
+    chunkSize: opts.chunkSize ?? INFLATE_CHUNK_SIZE,
+    readableHighWaterMark: opts.readAhead ?? 0,
+  } as ZlibOptions);
   pipeline(Readable.from(all(), { objectMode: false }), gunzip, () => {});
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
