@@ -104,8 +104,8 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
         if (start > run.start) line = 2;
         if (!this.format) {
           throw new FormatError(
-            'the object has no header line naming its fields; pass its format (for example ' +
-              "--format '${version} ${account-id} ...', as in the flow log's LogFormat).",
+            "the object has no header line naming its fields; pass its format (the flow log's LogFormat, " +
+              'e.g. FlowLogFormat.DEFAULT for the 14 version-2 fields)',
           );
         }
         parser = new FlowLogParser(this.format);
