@@ -47,8 +47,13 @@ export class KeyLayoutError extends Error {
   /** What was expected instead. */
   readonly expected: string;
 
-  constructor(key: string, expected: string, detail?: string) {
-    super(`'${key}' is not a VPC flow log S3 key: ${detail ? `${detail}; ` : ''}expected ${expected}.`);
+  /** `detail` says what is wrong; `input` marks a bad value given to a builder rather than a bad key. */
+  constructor(key: string, expected: string, detail?: string, input = false) {
+    super(
+      input
+        ? `${detail ?? 'invalid value'} '${key}': expected ${expected}.`
+        : `'${key}' is not a VPC flow log S3 key: ${detail ? `${detail}; ` : ''}expected ${expected}.`,
+    );
     this.name = 'KeyLayoutError';
     this.key = key;
     this.expected = expected;
@@ -112,7 +117,7 @@ const PLACEHOLDER: Record<string, string> = { year: 'YYYY', month: 'MM', day: 'D
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 function checkInput(value: string, re: RegExp, what: string, example: string): void {
-  if (!re.test(value)) throw new KeyLayoutError(value, `${what} like '${example}'`, `invalid ${what}`);
+  if (!re.test(value)) throw new KeyLayoutError(value, `${what} like '${example}'`, `invalid ${what}`, true);
 }
 
 /** Normalizes a user prefix: no leading/trailing slashes, no empty or reserved `AWSLogs` segment. */
@@ -122,13 +127,19 @@ export function normalizePrefix(prefix: string | undefined): string {
   if (p === '') return '';
   const segments = p.split('/');
   if (segments.some((s) => s === '')) {
-    throw new KeyLayoutError(prefix, "a prefix without empty segments ('a/b', not 'a//b')", 'invalid prefix');
+    throw new KeyLayoutError(
+      prefix,
+      "a prefix without empty segments ('a/b', not 'a//b')",
+      'invalid prefix',
+      true,
+    );
   }
   if (segments.includes('AWSLogs')) {
     throw new KeyLayoutError(
       prefix,
       "a prefix without an 'AWSLogs' folder (AWS reserves it)",
       'invalid prefix',
+      true,
     );
   }
   return p;
@@ -142,7 +153,7 @@ function withPrefix(prefix: string | undefined, rest: string): string {
 /** Start of the 5-minute delivery window that contains `time`. */
 export function fileWindowStart(time: Date): Date {
   const ms = time.getTime();
-  if (!Number.isFinite(ms)) throw new KeyLayoutError(String(time), 'a valid Date', 'invalid time');
+  if (!Number.isFinite(ms)) throw new KeyLayoutError(String(time), 'a valid Date', 'invalid time', true);
   const w = FILE_WINDOW_MINUTES * 60_000;
   return new Date(Math.floor(ms / w) * w);
 }
@@ -200,7 +211,8 @@ export function buildFileName(input: Omit<ObjectKeyInput, 'prefix' | 'layout'>):
       .slice(0, 8);
   checkInput(hash, HASH_RE, 'hash (letters and digits)', 'fe123456');
   const suffix = FILE_SUFFIX[fileFormat];
-  if (suffix === undefined) throw new KeyLayoutError(String(fileFormat), "file format 'text' or 'parquet'");
+  if (suffix === undefined)
+    throw new KeyLayoutError(String(fileFormat), "'text' or 'parquet'", 'invalid file format', true);
   return `${accountId}_vpcflowlogs_${region}_${flowLogId}_${stamp(t)}_${hash}${suffix}`;
 }
 
@@ -241,6 +253,13 @@ function num(
  * @throws KeyLayoutError naming the first segment that does not fit.
  */
 export function parseObjectKey(key: string): ParsedObjectKey {
+  if (/^s3:\/\//i.test(key)) {
+    throw new KeyLayoutError(
+      key,
+      'the object key alone, without the bucket',
+      "an s3:// URI, not a key; drop 's3://<bucket>/'",
+    );
+  }
   const segments = key.split('/');
   const at = segments.indexOf('AWSLogs');
   if (at < 0)

@@ -53,7 +53,7 @@ describe('buildObjectKey', () => {
   it('rejects bad inputs naming the value', () => {
     const l = KEY_LAYOUTS[0];
     expect(() => buildObjectKey({ ...base, accountId: '12345', layout: l, fileFormat: 'text' })).toThrow(
-      /'12345'.*12 digits/,
+      "invalid account ID (12 digits) '12345': expected account ID (12 digits) like '123456789012'.",
     );
     expect(() => buildObjectKey({ ...base, region: 'US_EAST', layout: l, fileFormat: 'text' })).toThrow(
       KeyLayoutError,
@@ -62,7 +62,7 @@ describe('buildObjectKey', () => {
       /flow log ID/,
     );
     expect(() => buildObjectKey({ ...base, prefix: 'x/AWSLogs', layout: l, fileFormat: 'text' })).toThrow(
-      /reserves/,
+      "invalid prefix 'x/AWSLogs': expected a prefix without an 'AWSLogs' folder (AWS reserves it).",
     );
     expect(() =>
       buildObjectKey({ ...base, time: new Date(Number.NaN), layout: l, fileFormat: 'text' }),
@@ -125,6 +125,7 @@ describe('parseObjectKey', () => {
 
   const bad: [string, RegExp][] = [
     ['logs/123456789012/file.log.gz', /no 'AWSLogs' folder/],
+    ['s3://b/AWSLogs/123456789012/vpcflowlogs/us-east-1/2018/06/20/x.log.gz', /drop 's3:\/\/<bucket>\/'/],
     ['AWSLogs/12345/vpcflowlogs/us-east-1/2018/06/20/x.log.gz', /found '12345'/],
     ['AWSLogs/123456789012/cloudtrail/us-east-1/2018/06/20/x.log.gz', /'vpcflowlogs'/],
     [
