@@ -49,6 +49,7 @@ export function generateOrgConfig(opts: GenerateOrgOptions = {}): string {
     'central:',
     "  account: '111111111111'",
     `  region: ${regions[0]}`,
+    `  keyArn: arn:aws:kms:${regions[0]}:111111111111:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789`,
     '  archiveAdminRoleArns:',
     '    - arn:aws:iam::111111111111:role/LogArchiveAdmin',
     'delivery: direct-s3',

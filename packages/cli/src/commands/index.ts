@@ -5,6 +5,7 @@ import { fieldsCommand } from './fields.js';
 import { parseCommand } from './parse.js';
 import { pullCommand } from './pull.js';
 import { queryCommand } from './query.js';
+import { synthCommand } from './synth.js';
 import { transformCommand } from './transform.js';
 import type { CommandSpec } from './types.js';
 import { validateCommand } from './validate.js';
@@ -13,6 +14,7 @@ import { validateCommand } from './validate.js';
 export const COMMANDS: readonly CommandSpec[] = [
   fieldsCommand,
   validateCommand,
+  synthCommand,
   auditCommand,
   transformCommand,
   parseCommand,

@@ -71,6 +71,31 @@ export function crossCheck(c: BaseFlowlakeConfig, ctx: Ctx): void {
       );
     }
   });
+  const replicating = c.members.findIndex((_m, i) => pathOf(c, i) === 'replication');
+  if (replicating >= 0 && !c.central.keyArn) {
+    issue(
+      ctx,
+      ['central'],
+      `members[${replicating}] uses the replication path, which needs central.keyArn`,
+      'deploy the central stack first, then set central.keyArn to its KeyArn output (see docs/deploy.md)',
+    );
+  }
+  if (c.central.keyArn && !c.central.keyArn.includes(`:${c.central.account}:key/`)) {
+    issue(
+      ctx,
+      ['central', 'keyArn'],
+      `central.keyArn belongs to another account than central.account (${c.central.account})`,
+      'use the KeyArn output of the central stack in the log-archive account',
+    );
+  }
+  if (c.central.useSourceOrgId && !c.organization) {
+    issue(
+      ctx,
+      ['central', 'useSourceOrgId'],
+      'aws:SourceOrgID scoping needs the organization id',
+      'add organization: { id: o-xxxxxxxxxx }, or remove useSourceOrgId',
+    );
+  }
   if (c.rollout.mode === 'stacksets' && !c.organization) {
     issue(
       ctx,

@@ -8,5 +8,6 @@ export {
   type FlowlakeConfig,
   FlowlakeConfigSchema,
   type MemberGroupConfig,
-  VpcSelection,
+  type VpcSelectionConfig,
+  VpcSelectionSchema,
 } from './schema.js';

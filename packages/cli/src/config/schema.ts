@@ -32,13 +32,13 @@ export const DeliveryPath = z.enum(DELIVERY_PATHS, {
 export type DeliveryPath = z.infer<typeof DeliveryPath>;
 
 /** `all` VPCs of the account/region (existing and future), or an explicit list of VPC/subnet/ENI ids. */
-export const VpcSelection = z.union([z.literal('all'), z.array(FlowLogResourceId).min(1)], {
+export const VpcSelectionSchema = z.union([z.literal('all'), z.array(FlowLogResourceId).min(1)], {
   error: withHint(
     "vpcs must be 'all' or a list of vpc-, subnet- or eni- ids",
     "write 'vpcs: all' or a YAML list such as [vpc-0a1b2c3d4e5f67890]",
   ),
 });
-export type VpcSelection = z.infer<typeof VpcSelection>;
+export type VpcSelectionConfig = z.infer<typeof VpcSelectionSchema>;
 
 const Organization = z.strictObject({
   /** The organization id (`o-...`). */
@@ -54,6 +54,30 @@ const Central = z.strictObject({
   region: Region,
   /** Roles allowed to administer (delete objects, change policies of) the archive. */
   archiveAdminRoleArns: z.array(RoleArn).default([]),
+  /**
+   * ARN of the central bucket's KMS key (the `KeyArn` output of the central stack). Needed by the replication path,
+   * whose member stacks encrypt replicas with it; KMS key ids are only known after the central stack is deployed.
+   */
+  keyArn: z
+    .string()
+    .regex(
+      /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/,
+      withHint(
+        'not a KMS key ARN',
+        "copy the central stack's KeyArn output (arn:aws:kms:<region>:<account>:key/<id>)",
+      ),
+    )
+    .optional(),
+  /**
+   * Scope log delivery by `aws:SourceOrgID` (constant-size policy) instead of listing accounts. Unverified on a live
+   * account for log delivery; set false to list the accounts instead. Default true with an organization.
+   */
+  useSourceOrgId: z.boolean().optional(),
+  /**
+   * Require the `bucket-owner-full-control` ACL header on log-delivery writes (as AWS documents for flow logs).
+   * Unverified whether delivery sends it to a bucket with ACLs disabled; set false if delivery fails.
+   */
+  requireBucketOwnerFullControl: z.boolean().default(true),
   /** Explicit bucket name; default `<name>-flowlogs-<account>-<region>`. */
   bucketName: z
     .string()
@@ -79,7 +103,7 @@ const MemberGroup = z.strictObject({
     .array(Region)
     .min(1, withHint('a member group needs at least one region', 'add regions: [eu-west-1]')),
   /** Which VPCs get flow logs. */
-  vpcs: VpcSelection.default('all'),
+  vpcs: VpcSelectionSchema.default('all'),
   /** Override of the top-level delivery path for this group. */
   delivery: DeliveryPath.optional(),
 });

@@ -85,7 +85,9 @@ describe('config errors: shape', () => {
   it('unknown nested keys without a near match list the allowed keys', () => {
     const [e] = errorsOf(withTop({ central: { account: '111111111111', region: 'eu-west-1', zzz: 1 } }));
     expect(e.path).toBe('central.zzz');
-    expect(e.hint).toContain('allowed keys here: account, region, archiveAdminRoleArns, bucketName');
+    expect(e.hint).toContain(
+      'allowed keys here: account, region, archiveAdminRoleArns, keyArn, useSourceOrgId',
+    );
   });
 
   it('unknown keys inside list items and optional features are caught', () => {
@@ -206,6 +208,21 @@ describe('config errors: cross-field rules', () => {
     );
     expect(retention({ infrequentAccessDays: false, glacierDays: false, expireDays: 1 })).toEqual([]);
     expect(retention({ objectLock: { mode: 'WORM', days: 1 } })[0].message).toMatch(/Object Lock mode/);
+  });
+
+  it('the replication path needs the central key ARN of the central account', () => {
+    const repl = member({ delivery: 'replication' });
+    expect(errorsOf(repl)[0]).toMatchObject({
+      path: 'central',
+      message: expect.stringMatching(/central.keyArn/),
+    });
+    const arn = (acct: string) => `arn:aws:kms:eu-west-1:${acct}:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789`;
+    const central = (keyArn: string) => ({ account: '111111111111', region: 'eu-west-1', keyArn });
+    expect(valid({ ...repl, central: central(arn('111111111111')) }).central.keyArn).toBe(
+      arn('111111111111'),
+    );
+    expect(errorsOf({ ...repl, central: central(arn('999999999999')) })[0].path).toBe('central.keyArn');
+    expect(errorsOf({ ...repl, central: central('alias/x') })[0].message).toMatch(/not a KMS key ARN/);
   });
 
   it('kinesis shards only with provisioned mode', () => {

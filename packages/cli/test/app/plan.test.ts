@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generateOrgConfig } from '../../../../examples/generate-org.js';
+import { assertBuildable, planApp, renderPlanSummary } from '../../src/app/index.js';
+import { type FlowlakeConfig, parseConfig } from '../../src/config/index.js';
+
+function load(text: string): FlowlakeConfig {
+  const r = parseConfig(text);
+  if (!r.config) throw new Error(JSON.stringify(r.issues));
+  return r.config;
+}
+
+const example = () => load(readFileSync('examples/flowlake.yaml', 'utf8'));
+
+describe('planApp', () => {
+  it('plans the central stack first, then one member stack per listed account and region', () => {
+    const plan = planApp(example());
+    expect(plan.bucketName).toBe('flowlake-flowlogs-111111111111-eu-west-1');
+    expect(plan.stacks.map((s) => [s.wave, s.id, s.account, s.region, s.delivery ?? ''])).toEqual([
+      [1, 'flowlake-central', '111111111111', 'eu-west-1', ''],
+      [2, 'flowlake-member-222222222222-eu-west-1', '222222222222', 'eu-west-1', 'direct-s3'],
+      [2, 'flowlake-member-222222222222-us-east-1', '222222222222', 'us-east-1', 'direct-s3'],
+      [2, 'flowlake-member-333333333333-eu-west-1', '333333333333', 'eu-west-1', 'replication'],
+      [2, 'flowlake-member-444444444444-eu-west-1', '444444444444', 'eu-west-1', 'direct-s3'],
+    ]);
+    expect(plan.stacks[0].creates.join('; ')).toMatch(/IA 30d, Glacier 90d, expire 400d/);
+    expect(plan.stacks[1].creates[0]).toMatch(/every VPC, existing and future/);
+    expect(plan.stacks[3].creates.join('; ')).toMatch(/2 flow logs .*local KMS bucket \(expire 7d\)/);
+  });
+
+  it('plans StackSets in the management account for OU rollouts', () => {
+    const plan = planApp(load(generateOrgConfig({ accounts: 300, rollout: 'stacksets' })));
+    expect(plan.stacks.map((s) => [s.kind, s.account, s.wave])).toEqual([
+      ['central', '111111111111', 1],
+      ['rollout', '100000000001', 2],
+    ]);
+    expect(plan.stacks[1].stackSets).toHaveLength(3);
+    expect(plan.stacks[1].stackSets![0]).toMatchObject({
+      ous: [expect.stringMatching(/^ou-/)],
+      regions: expect.any(Array),
+    });
+  });
+
+  it('the summary lists each stack with the deploy order', () => {
+    const text = renderPlanSummary(planApp(example()), 'cdk.out');
+    expect(text).toContain('wave 1: npx cdk deploy --app cdk.out flowlake-central');
+    expect(text).toContain("wave 2: npx cdk deploy --app cdk.out 'flowlake-member-*' --concurrency 10");
+    expect(text).toMatch(
+      /flowlake-member-333333333333-eu-west-1\s+333333333333\s+eu-west-1\s+member\s+replication/,
+    );
+  });
+
+  it('large apps are summarized by wave, kind, delivery and region', () => {
+    const text = renderPlanSummary(
+      planApp(load(generateOrgConfig({ accounts: 100, groupSize: 20 }))),
+      'cdk.out',
+    );
+    expect(text).toContain('401 stacks');
+    expect(text).toMatch(/2\s+80 stacks\s+80 accounts\s+us-east-1\s+member\s+direct-s3/);
+    expect(text).toMatch(/2\s+20 stacks\s+20 accounts\s+eu-west-1\s+member\s+replication/);
+  });
+});
+
+describe('assertBuildable', () => {
+  it('rejects a streaming path that has no stacks yet, naming the path', () => {
+    const c = load(
+      "central: { account: '111111111111', region: eu-west-1 }\nmembers: [{ name: logs, accounts: ['222222222222'], regions: [eu-west-1], delivery: cloudwatch-kinesis }]\n",
+    );
+    expect(() => assertBuildable(c, planApp(c))).toThrow(
+      /delivery path 'cloudwatch-kinesis' \(members group 'logs'\)/,
+    );
+  });
+});
