@@ -72,7 +72,7 @@ export const MEMBER_BUILDERS: Partial<Record<DeliveryPath, MemberStackBuilder>> 
     const c = ctx.config;
     const delivery = FlowLogDelivery.replication({
       centralBucketArn: bucketArn(ctx.plan),
-      // Validation guarantees the key ARN when a group replicates.
+      // assertBuildable guarantees the key ARN when a group replicates.
       centralKeyArn: c.central.keyArn!,
       centralAccount: c.central.account,
       localExpirationDays: c.replication.localExpireDays,
@@ -85,6 +85,15 @@ export const MEMBER_BUILDERS: Partial<Record<DeliveryPath, MemberStackBuilder>> 
 /** Checks that every part the config asks for can be built; throws before any construct is created. */
 export function assertBuildable(c: FlowlakeConfig, plan: AppPlan): void {
   for (const s of plan.stacks) {
+    if (s.delivery === 'replication' && !c.central.keyArn) {
+      throw new FlowlakeError(
+        'CentralKeyArnRequired',
+        `members group '${s.group}' uses the replication path, whose member stacks need the central key ARN`,
+        {
+          hint: 'deploy the central stack first, then set central.keyArn to its KeyArn output (see docs/deploy.md)',
+        },
+      );
+    }
     if (s.kind === 'member' && s.delivery && !MEMBER_BUILDERS[s.delivery]) {
       throw new FlowlakeError(
         'DeliveryNotAvailable',
@@ -105,7 +114,6 @@ export function assertBuildable(c: FlowlakeConfig, plan: AppPlan): void {
       });
     }
   }
-  void c;
 }
 
 /**

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { formatIssues, loadConfigFile } from '../config/index.js';
 import { ExitCode, FlowlakeError } from '../errors.js';
 import { buildApp } from './build.js';
+import { stripMetadataTraces } from './synth.js';
 
 /** The context the CDK CLI hands the app: CDK_CONTEXT_JSON, or a file when it is too large for the environment. */
 function cliContext(): Record<string, unknown> {
@@ -35,7 +36,7 @@ export async function runCdkApp(
   }
   try {
     const { app } = buildApp(config);
-    app.synth();
+    stripMetadataTraces(app.synth().directory);
     return ExitCode.OK;
   } catch (e) {
     if (!FlowlakeError.isFlowlakeError(e)) throw e;

@@ -71,15 +71,6 @@ export function crossCheck(c: BaseFlowlakeConfig, ctx: Ctx): void {
       );
     }
   });
-  const replicating = c.members.findIndex((_m, i) => pathOf(c, i) === 'replication');
-  if (replicating >= 0 && !c.central.keyArn) {
-    issue(
-      ctx,
-      ['central'],
-      `members[${replicating}] uses the replication path, which needs central.keyArn`,
-      'deploy the central stack first, then set central.keyArn to its KeyArn output (see docs/deploy.md)',
-    );
-  }
   if (c.central.keyArn && !c.central.keyArn.includes(`:${c.central.account}:key/`)) {
     issue(
       ctx,

@@ -171,6 +171,14 @@ function warnings(c: FlowlakeConfig, doc: ReturnType<typeof parseDocument>, lc: 
       'check that CreateFlowLogs accepts them in your regions before deploying',
     );
   }
+  const replicating = c.members.findIndex((m) => (m.delivery ?? c.delivery) === 'replication');
+  if (replicating >= 0 && !c.central.keyArn) {
+    warn(
+      ['central'],
+      `members[${replicating}] uses the replication path, which needs central.keyArn before synth`,
+      'deploy the central stack first, then set central.keyArn to its KeyArn output (see docs/deploy.md)',
+    );
+  }
   const lock = c.retention.objectLock;
   if (lock && lock.days > c.retention.expireDays) {
     warn(

@@ -70,4 +70,11 @@ describe('assertBuildable', () => {
       /delivery path 'cloudwatch-kinesis' \(members group 'logs'\)/,
     );
   });
+
+  it('rejects the replication path until central.keyArn is set', () => {
+    const c = load(
+      "central: { account: '111111111111', region: eu-west-1 }\nmembers: [{ name: shared, accounts: ['222222222222'], regions: [eu-west-1], delivery: replication }]\n",
+    );
+    expect(() => assertBuildable(c, planApp(c))).toThrow(/members group 'shared' uses the replication path/);
+  });
 });
