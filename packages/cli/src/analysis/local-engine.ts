@@ -7,6 +7,7 @@ import {
 } from '@flowlake/constructs/analytics/queries';
 import { flowsSelect, sqlPath } from './flows-view.js';
 import { scanStore } from './store.js';
+import { scanStreamStore, streamSelect } from './stream-store.js';
 import type { Cell, QueryEngine, QueryResult } from './types.js';
 
 /** Options of the local (DuckDB) engine. */
@@ -72,10 +73,22 @@ export class LocalEngine implements QueryEngine {
     const files = all.some((f) => f.parsed.fileFormat === 'parquet')
       ? all.filter((f) => f.parsed.fileFormat === 'parquet')
       : all;
+    // Streaming-path objects (gzip NDJSON from the Firehose transform) join the same view.
+    const streams = await scanStreamStore(this.options.store, {
+      since: params.since,
+      until: params.until,
+      accounts: params.accounts,
+      regions: params.regions,
+      fileFormat: this.options.fileFormat,
+    });
     const db = await this.db();
-    const select = await flowsSelect(files, (path) => parquetColumns(db, path));
+    const direct = await flowsSelect(files, (path) => parquetColumns(db, path));
+    const select = streams.length > 0 ? `${direct}\nUNION ALL\n${streamSelect(streams)}` : direct;
     await db.run(`CREATE OR REPLACE TEMP VIEW flows AS ${select}`);
-    return { files: files.length, bytes: files.reduce((n, f) => n + f.size, 0) };
+    return {
+      files: files.length + streams.length,
+      bytes: files.reduce((n, f) => n + f.size, 0) + streams.reduce((n, f) => n + f.size, 0),
+    };
   }
 
   /** Runs SQL against the prepared view. */

@@ -1,5 +1,6 @@
 import { auditCommand } from './audit.js';
 import { convertCommand } from './convert.js';
+import { demoCommand } from './demo.js';
 import { estimateCommand } from './estimate.js';
 import { fieldsCommand } from './fields.js';
 import { parseCommand } from './parse.js';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   pullCommand,
   convertCommand,
   estimateCommand,
+  demoCommand,
 ];
