@@ -7,7 +7,11 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { type CatalogQuery, type QueryParams, renderQuery } from '@flowlake/constructs/analytics/queries';
+import {
+  type CatalogQuery,
+  type QueryParams,
+  renderSecurityQuery,
+} from '@flowlake/constructs/analytics/queries';
 import { ExitCode, FlowlakeError } from '../errors.js';
 import type { Cell, QueryEngine, QueryResult } from './types.js';
 
@@ -28,6 +32,10 @@ export interface AthenaEngineOptions {
   readonly database?: string;
   /** Table. @default 'flows' */
   readonly table?: string;
+  /** CloudTrail table (security-event queries). @default 'cloudtrail' */
+  readonly cloudTrailTable?: string;
+  /** GuardDuty findings table (security-event queries). @default 'guardduty_findings' */
+  readonly guardDutyTable?: string;
   /** True when the table has an hour partition. @default true */
   readonly perHour?: boolean;
   /** Account IDs to query when the parameters name none (e.g. every active account of the organization). */
@@ -88,16 +96,22 @@ export class AthenaEngine implements QueryEngine {
   private readonly workGroup: string;
   private readonly database: string;
   private readonly table: string;
+  private readonly cloudTrailTable: string;
+  private readonly guardDutyTable: string;
 
   constructor(private readonly options: AthenaEngineOptions = {}) {
     this.client = options.client ?? new AthenaClient({});
     this.workGroup = options.workGroup ?? 'flowlake';
     this.database = options.database ?? 'flowlake';
     this.table = options.table ?? 'flows';
+    this.cloudTrailTable = options.cloudTrailTable ?? 'cloudtrail';
+    this.guardDutyTable = options.guardDutyTable ?? 'guardduty_findings';
     for (const [what, v] of [
       ['workgroup', this.workGroup],
       ['database', this.database],
       ['table', this.table],
+      ['table', this.cloudTrailTable],
+      ['table', this.guardDutyTable],
     ] as const) {
       if (!NAME_RE.test(v)) {
         throw new FlowlakeError('BadAthenaName', `invalid ${what} '${v}'`, {
@@ -116,13 +130,15 @@ export class AthenaEngine implements QueryEngine {
         hint: 'pass --account 123456789012 (repeatable), or run with credentials that may call organizations:ListAccounts',
       });
     }
-    return renderQuery(
+    return renderSecurityQuery(
       query,
       { ...params, accounts },
       {
         dialect: 'athena',
         relation: `"${this.database}"."${this.table}"`,
         perHour: this.options.perHour ?? true,
+        cloudtrail: `"${this.database}"."${this.cloudTrailTable}"`,
+        guardduty: `"${this.database}"."${this.guardDutyTable}"`,
       },
     );
   }

@@ -2,10 +2,11 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb
 import {
   type CatalogQuery,
   type QueryParams,
-  renderQuery,
+  renderSecurityQuery,
   validateParams,
 } from '@flowlake/constructs/analytics/queries';
 import { flowsSelect, sqlPath } from './flows-view.js';
+import { prepareSecurityViews, usesSecurityEvents } from './security-views.js';
 import { scanStore } from './store.js';
 import { scanStreamStore, streamSelect } from './stream-store.js';
 import type { Cell, QueryEngine, QueryResult } from './types.js';
@@ -97,15 +98,21 @@ export class LocalEngine implements QueryEngine {
     return { columns: reader.columnNames(), rows: reader.getRows().map((r) => r.map(toCell)) };
   }
 
-  /** The DuckDB SQL of a catalog query (over the `flows` view). */
+  /** The DuckDB SQL of a catalog query (over the `flows`, `cloudtrail` and `guardduty` views). */
   renderSql(query: CatalogQuery, params: QueryParams): string {
-    return renderQuery(query, params, { dialect: 'duckdb', relation: 'flows' });
+    return renderSecurityQuery(query, params, {
+      dialect: 'duckdb',
+      relation: 'flows',
+      cloudtrail: 'cloudtrail',
+      guardduty: 'guardduty',
+    });
   }
 
   async run(query: CatalogQuery, params: QueryParams, signal?: AbortSignal): Promise<QueryResult> {
     const started = performance.now();
     const sql = this.renderSql(query, params);
     await this.prepare(params);
+    if (usesSecurityEvents(query)) await prepareSecurityViews(this, this.options.store, params);
     const db = await this.db();
     const onAbort = () => db.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });

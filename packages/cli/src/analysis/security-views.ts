@@ -1,11 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import {
-  type CatalogQuery,
-  type QueryParams,
-  renderSecurityQuery,
-  validateParams,
-} from '@flowlake/constructs/analytics/queries';
+import { type CatalogQuery, type QueryParams, validateParams } from '@flowlake/constructs/analytics/queries';
 import {
   CLOUDTRAIL_COLUMNS,
   duckDbColumns,
@@ -93,32 +88,25 @@ export function guardDutySelect(files: readonly string[]): string {
   return `SELECT * FROM read_json(${list}, format = 'newline_delimited', columns = ${duckDbColumns(GUARDDUTY_COLUMNS)})`;
 }
 
-/** The part of the local engine the security queries use. */
+/** True when a query reads the CloudTrail or GuardDuty relations. */
+export function usesSecurityEvents(query: CatalogQuery): boolean {
+  return /\{\{(cloudtrail|guardduty)\}\}/.test(query.sql);
+}
+
+/** The part of the local engine the security views use. */
 export interface SqlEngine {
-  prepare(params: QueryParams): Promise<unknown>;
   sql(sql: string): Promise<{ columns: string[]; rows: Cell[][] }>;
 }
 
-/**
- * Runs a security catalog query on a local store: prepares the `flows` view (through the engine), then the
- * `cloudtrail` and `guardduty` views over the store's CloudTrail and GuardDuty files.
- */
-export async function runSecurityQuery(
+/** Creates the `cloudtrail` and `guardduty` views over the store's CloudTrail and GuardDuty files of the range. */
+export async function prepareSecurityViews(
   engine: SqlEngine,
   store: string,
-  query: CatalogQuery,
   params: QueryParams,
-): Promise<{ columns: string[]; rows: Cell[][]; files: SecurityFiles }> {
+): Promise<SecurityFiles> {
   validateParams(params);
-  await engine.prepare(params);
   const files = await scanSecurityFiles(store, params);
   await engine.sql(`CREATE OR REPLACE TEMP VIEW cloudtrail AS ${cloudTrailSelect(files.cloudtrail)}`);
   await engine.sql(`CREATE OR REPLACE TEMP VIEW guardduty AS ${guardDutySelect(files.guardduty)}`);
-  const sql = renderSecurityQuery(query, params, {
-    dialect: 'duckdb',
-    relation: 'flows',
-    cloudtrail: 'cloudtrail',
-    guardduty: 'guardduty',
-  });
-  return { ...(await engine.sql(sql)), files };
+  return files;
 }

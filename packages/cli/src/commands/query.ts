@@ -6,6 +6,8 @@ import {
   QUERY_BY_NAME,
   QUERY_CATALOG,
   type QueryParams,
+  SECURITY_QUERY_BY_NAME,
+  SECURITY_QUERY_CATALOG,
   validateParams,
 } from '@flowlake/constructs/analytics/queries';
 import { Option } from 'commander';
@@ -31,15 +33,17 @@ Examples:
   $ flowlake query port-scan-horizontal --store ./flowlogs --account 111111111111 -o json
   $ flowlake query egress-to-internet --engine athena --since 24h --region eu-west-1 --limit 20
   $ flowlake query top-rejected --engine athena --account 111111111111 --print-sql
+  $ flowlake query finding-instance-flows --store ./flowlogs    # GuardDuty findings x flows (docs/security-events.md)
+  $ flowlake query sign-ins-from-scanners --engine athena --account 111111111111 --since 7d
 `;
 
 /** Finds a catalog query by name, or throws a usage error listing near names. */
 export function findQuery(name: string): CatalogQuery {
-  const q = QUERY_BY_NAME.get(name);
+  const q = QUERY_BY_NAME.get(name) ?? SECURITY_QUERY_BY_NAME.get(name);
   if (q) return q;
-  const near = QUERY_CATALOG.filter((x) => x.name.includes(name) || name.includes(x.name.split('-')[0])).map(
-    (x) => x.name,
-  );
+  const near = [...QUERY_CATALOG, ...SECURITY_QUERY_CATALOG]
+    .filter((x) => x.name.includes(name) || name.includes(x.name.split('-')[0]))
+    .map((x) => x.name);
   throw new FlowlakeError('UnknownQuery', `no query named '${name}'`, {
     hint: `${near.length ? `did you mean ${near.join(', ')}? ` : ''}run 'flowlake query --list' for the catalog`,
   });
@@ -111,7 +115,7 @@ function formatBytes(n: number): string {
 }
 
 function listCatalog(io: Io, output: 'table' | 'json' | 'csv'): number {
-  const rows = QUERY_CATALOG.map((q) => ({
+  const rows = [...QUERY_CATALOG, ...SECURITY_QUERY_CATALOG].map((q) => ({
     name: q.name,
     title: q.title,
     columns: q.columns.join(','),
@@ -150,6 +154,16 @@ export const queryCommand: CommandSpec = {
       .option('--workgroup <name>', 'Athena workgroup', 'flowlake')
       .option('--database <name>', 'Glue database', 'flowlake')
       .option('--table <name>', 'Glue table', 'flows')
+      .option(
+        '--cloudtrail-table <name>',
+        'Glue table of CloudTrail records (security queries)',
+        'cloudtrail',
+      )
+      .option(
+        '--guardduty-table <name>',
+        'Glue table of GuardDuty findings (security queries)',
+        'guardduty_findings',
+      )
       .option('--no-per-hour', 'the Athena table has no hour partition (daily layouts)')
       .option('--print-sql', 'print the SQL for the engine instead of running it')
       .addHelpText('after', EXAMPLES),
@@ -174,6 +188,8 @@ export const queryCommand: CommandSpec = {
           workGroup: opts.workgroup,
           database: opts.database,
           table: opts.table,
+          cloudTrailTable: opts.cloudtrailTable,
+          guardDutyTable: opts.guarddutyTable,
           perHour: opts.perHour,
           resolveAccounts: async () => (await listOrgAccounts(new OrganizationsClient({}))).map((a) => a.id),
         });

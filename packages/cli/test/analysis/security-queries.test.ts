@@ -16,8 +16,9 @@ import {
 } from '@flowlake/flowlogs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../src/analysis/local-engine.js';
-import { runSecurityQuery } from '../../src/analysis/security-views.js';
+import { prepareSecurityViews } from '../../src/analysis/security-views.js';
 import { type Cell, rowObjects } from '../../src/analysis/types.js';
+import { exec, memoryIo } from '../../src/index.js';
 
 const START = new Date('2026-11-30T08:00:00Z');
 const HOURS = 3;
@@ -35,7 +36,7 @@ function put(key: string, body: Buffer) {
 async function run(name: string): Promise<Record<string, Cell>[]> {
   const q = SECURITY_QUERY_CATALOG.find((x) => x.name === name);
   if (!q) throw new Error(`no query ${name}`);
-  const r = await runSecurityQuery(engine, store, q, params());
+  const r = await engine.run(q, params());
   expect(r.columns).toEqual([...q.columns]);
   return rowObjects(r);
 }
@@ -139,8 +140,30 @@ describe('security join queries on a generated local store', () => {
   it('returns nothing for a range without incidents', async () => {
     const q = SECURITY_QUERY_CATALOG[0];
     const later = { since: new Date('2026-12-05T00:00:00Z'), until: new Date('2026-12-05T03:00:00Z') };
-    const r = await runSecurityQuery(engine, store, q, later);
-    expect(r.rows).toEqual([]);
-    expect(r.files.guardduty).toEqual([]);
+    expect((await engine.run(q, later)).rows).toEqual([]);
+    const files = await prepareSecurityViews(engine, store, later);
+    expect(files).toEqual({ cloudtrail: [], guardduty: [] });
+    expect((await engine.sql('SELECT count(*) AS n FROM guardduty')).rows).toEqual([[0]]);
+  });
+
+  it('runs through `flowlake query` and lists the security queries', async () => {
+    const io = memoryIo();
+    const code = await exec(
+      ['query', 'finding-remote-ip-traffic', '--store', store, '--since', START.toISOString(), '-o', 'json'],
+      io,
+    );
+    expect(io.stderr()).toMatch(/row\(s\)/);
+    expect(code).toBe(0);
+    const rows = JSON.parse(io.stdout()) as { finding_type: string }[];
+    expect(rows.map((r) => r.finding_type)).toContain('Behavior:EC2/TrafficVolumeUnusual');
+    const list = memoryIo();
+    expect(await exec(['query', '--list'], list)).toBe(0);
+    for (const name of [
+      'finding-instance-flows',
+      'api-calls-from-rejected-sources',
+      'sign-ins-from-scanners',
+    ]) {
+      expect(list.stdout()).toContain(name);
+    }
   });
 });

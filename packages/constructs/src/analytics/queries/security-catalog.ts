@@ -300,3 +300,8 @@ export function renderSecurityQuery(
   });
   return renderQuery({ ...query, sql: expanded }, params, target);
 }
+
+/** Security queries by name. */
+export const SECURITY_QUERY_BY_NAME: ReadonlyMap<string, CatalogQuery> = new Map(
+  SECURITY_QUERY_CATALOG.map((q) => [q.name, q]),
+);
