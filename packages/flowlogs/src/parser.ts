@@ -414,11 +414,8 @@ function diagnose(
   line: number,
 ): ParseError {
   const text = decodeText(buf, start, end);
-  let body = text;
-  const hash = body.search(/[ \t]#/);
-  if (hash >= 0) body = body.slice(0, hash);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what we look for
-  const ctl = /[\x00-\x08\x0b-\x1f]/.exec(body.replace(/\r$/, ''));
+  const ctl = /[\x00-\x08\x0b-\x1f]/.exec(text.replace(/\r$/, ''));
   if (ctl) {
     return new ParseError(
       line,
@@ -426,8 +423,10 @@ function diagnose(
       text,
     );
   }
-  const tokens = body.trim().split(/[ \t]+/);
   const n = format.fields.length;
+  let tokens = text.trim().split(/[ \t]+/);
+  // a token starting with '#' after the last field starts a comment
+  if (tokens.length > n && tokens[n].startsWith('#')) tokens = tokens.slice(0, n);
   if (tokens.length !== n) {
     const v = format.version;
     return new ParseError(

@@ -215,3 +215,93 @@ describe('round trip (property): record -> formatRecord -> parseLine', () => {
     );
   });
 });
+
+describe('parseBuffer against a simple string-splitting oracle (property)', () => {
+  // The oracle: the documented line rules, written the slow obvious way.
+  function oracle(format: FlowLogFormat, lines: string[]) {
+    const records: FlowRecord[] = [];
+    const errors: number[] = [];
+    lines.forEach((raw, i) => {
+      const line = raw.replace(/\r$/, '');
+      const trimmed = line.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) return;
+      const n = format.names.length;
+      let tokens = line.trim().split(/[ \t]+/);
+      if (tokens.length > n && tokens[n].startsWith('#')) tokens = tokens.slice(0, n); // comment after the fields
+      const ints = format.fields.map((f) => f.type !== 'string');
+      const bad =
+        tokens.length !== format.names.length ||
+        tokens.some(
+          (t, k) => ints[k] && t !== '-' && (!/^\d+$/.test(t) || Number(t) > Number.MAX_SAFE_INTEGER),
+        );
+      if (bad) {
+        errors.push(i + 1);
+        return;
+      }
+      records.push(
+        Object.fromEntries(
+          format.names.map((n, k) => [n, tokens[k] === '-' ? null : ints[k] ? Number(tokens[k]) : tokens[k]]),
+        ),
+      );
+    });
+    return { records, errors };
+  }
+
+  const sep = fc.constantFrom(' ', ' ', ' ', '  ', '\t', ' \t ');
+  const intTok = fc.oneof(
+    fc.nat().map(String),
+    fc.constant('-'),
+    fc.constantFrom('12a', 'x', '-1', '1.5', '99999999999999999'),
+  );
+  const strTok = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9.:_\-/]{1,12}$/),
+    fc.constant('-'),
+    fc.constantFrom('ACCEPT', 'OK', 'ACCEPX', 'é'),
+  );
+
+  it('agrees on records, errors and line numbers for messy input', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(
+          ['version', 'account-id', 'srcaddr', 'srcport', 'bytes', 'action', 'log-status'],
+          { minLength: 1 },
+        ),
+        fc.array(
+          fc.record({
+            extra: fc.integer({ min: -1, max: 1 }),
+            seps: fc.array(sep, { minLength: 12, maxLength: 12 }),
+            ints: fc.array(intTok, { minLength: 9, maxLength: 9 }),
+            strs: fc.array(strTok, { minLength: 9, maxLength: 9 }),
+            lead: fc.constantFrom('', ' ', '\t'),
+            tail: fc.constantFrom('', ' ', '\r', ' #note', '  \r'),
+            kind: fc.constantFrom('record', 'record', 'record', 'blank', 'comment'),
+          }),
+          { maxLength: 30 },
+        ),
+        fc.integer({ min: 1, max: 8 }),
+        (names, specs, maxRows) => {
+          const format = FlowLogFormat.fromFields(names);
+          const lines = specs.map((s) => {
+            if (s.kind === 'blank') return s.lead;
+            if (s.kind === 'comment') return `${s.lead}# comment`;
+            const n = Math.max(1, format.names.length + s.extra);
+            const toks = Array.from({ length: n }, (_, k) =>
+              format.fields[k] && format.fields[k].type !== 'string' ? s.ints[k % 9] : s.strs[k % 9],
+            );
+            return s.lead + toks.map((t, k) => (k === 0 ? t : s.seps[k % 12] + t)).join('') + s.tail;
+          });
+          const expected = oracle(format, lines);
+          const parser = new FlowLogParser(format);
+          const batches = [...parser.parseBuffer(Buffer.from(lines.join('\n')), { maxRows })];
+          expect(batches.flatMap((b) => b.records())).toEqual(expected.records);
+          expect(batches.flatMap((b) => b.errors.map((e) => e.line))).toEqual(expected.errors);
+          lines.forEach((l, i) => {
+            const r = parser.parseLine(l, i + 1);
+            if (expected.errors.includes(i + 1)) expect(isParseError(r)).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
