@@ -188,6 +188,78 @@ describe('generateRecords', () => {
     expect(crossAccount.length).toBeGreaterThan(0);
   });
 
+  it('writes a NAT gateway flow as AWS does: 2 records on the instance, 4 on the NAT interface', () => {
+    const nat = org.enis.find((e) => e.role === 'nat')!;
+    const onNat = records.filter((r) => r['interface-id'] === nat.id && r['log-status'] === 'OK');
+    // instance -> NAT: dstaddr is the NAT's private IP, pkt-dstaddr the internet host
+    const inbound = onNat.find(
+      (r) =>
+        r['flow-direction'] === 'ingress' &&
+        r.dstaddr === nat.privateIp &&
+        r['pkt-dstaddr'] !== nat.privateIp,
+    )!;
+    expect(inbound).toBeDefined();
+    const client = inbound.srcaddr as string;
+    const host = inbound['pkt-dstaddr'] as string;
+    expect(inbound['pkt-srcaddr']).toBe(client);
+    const same = (r: FlowRecord) => r.start === inbound.start && r.end === inbound.end;
+    const legs = onNat.filter(
+      (r) => same(r) && [r.srcaddr, r.dstaddr, r['pkt-srcaddr'], r['pkt-dstaddr']].includes(host),
+    );
+    const shape = legs.map((r) => [
+      r['flow-direction'],
+      r.srcaddr,
+      r.dstaddr,
+      r['pkt-srcaddr'],
+      r['pkt-dstaddr'],
+    ]);
+    expect(shape).toEqual(
+      expect.arrayContaining([
+        ['ingress', client, nat.privateIp, client, host],
+        ['egress', nat.privateIp, host, nat.privateIp, host],
+        ['ingress', host, nat.privateIp, host, nat.privateIp],
+        ['egress', nat.privateIp, client, host, client],
+      ]),
+    );
+    // the instance's own records name the internet host directly, and the NAT interface as next hop
+    const inst = org.enis.find((e) => e.privateIp === client)!;
+    const own = records.filter(
+      (r) => r['interface-id'] === inst.id && same(r) && (r.dstaddr === host || r.srcaddr === host),
+    );
+    expect(
+      own.map((r) => [
+        r['flow-direction'],
+        r.srcaddr,
+        r.dstaddr,
+        r['traffic-path'],
+        r['next-hop-interface-id'],
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['egress', client, host, 1, nat.id],
+        ['ingress', host, client, null, nat.id],
+      ]),
+    );
+  });
+
+  it('writes transit gateway hops with the client in pkt-srcaddr (AWS example)', () => {
+    const tgwIds = new Set(org.enis.filter((e) => e.role === 'tgw').map((e) => e.id));
+    const hops = records.filter((r) => tgwIds.has(r['interface-id'] as string) && r['log-status'] === 'OK');
+    expect(hops.length).toBeGreaterThan(0);
+    for (const r of hops) {
+      const tgw = org.eniById.get(r['interface-id'] as string)!;
+      if (r['flow-direction'] === 'egress') {
+        expect(r.srcaddr).toBe(tgw.privateIp);
+        expect(r['pkt-srcaddr']).not.toBe(tgw.privateIp);
+      } else {
+        expect(r.dstaddr).toBe(tgw.privateIp);
+        expect(r['pkt-dstaddr']).not.toBe(tgw.privateIp);
+      }
+      expect(r['instance-id']).toBeNull();
+      expect(r['interface-type']).toBe('transit_gateway');
+    }
+  });
+
   it('keeps the volume near recordsPerEniPerInterval', () => {
     for (const rate of [4, 20]) {
       const { records: rs } = generateRecords({
