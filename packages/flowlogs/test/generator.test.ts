@@ -69,6 +69,29 @@ describe('generateOrganization', () => {
     expect(again.enis.map((e) => e.id)).toEqual(org.enis.map((e) => e.id));
     expect(() => generateOrganization({ seed: 1, accounts: 0, regions: ['us-east-1'] })).toThrow(/accounts/);
     expect(() => generateOrganization({ seed: 1, accounts: 1, regions: ['Virginia'] })).toThrow(/'Virginia'/);
+    expect(() => generateOrganization({ seed: 1, accounts: ['1234'], regions: ['us-east-1'] })).toThrow(
+      /'1234'/,
+    );
+    expect(() =>
+      generateOrganization({ seed: 1, accounts: ['111111111111', '111111111111'], regions: ['us-east-1'] }),
+    ).toThrow(/twice/);
+  });
+
+  it('takes given accounts, names and per-account regions', () => {
+    const o = generateOrganization({
+      seed: 1,
+      accounts: [
+        '000000000001',
+        { id: '222222222222', name: 'payments', regions: ['eu-west-1', 'eu-central-1'] },
+      ],
+      regions: ['us-east-1'],
+    });
+    expect(o.accounts.map((a) => [a.id, a.vpcs.map((v) => v.region)])).toEqual([
+      ['000000000001', ['us-east-1']],
+      ['222222222222', ['eu-west-1', 'eu-central-1']],
+    ]);
+    expect(o.accounts[1].name).toBe('payments');
+    expect(new Set(o.enis.map((e) => e.accountId))).toEqual(new Set(['000000000001', '222222222222']));
   });
 });
 

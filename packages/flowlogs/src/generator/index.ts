@@ -8,6 +8,7 @@ export {
 export type { IncidentKind, PlantedIncident } from './incidents.js';
 export {
   type Account,
+  type AccountSpec,
   type EcsTask,
   type Eni,
   type EniRole,

@@ -131,12 +131,24 @@ export interface Org {
   readonly onPremCidr: string;
 }
 
+/** A given account for {@link generateOrganization}. */
+export interface AccountSpec {
+  /** 12-digit account ID. */
+  readonly id: string;
+  readonly name?: string;
+  /** Regions of this account. @default the organization's regions */
+  readonly regions?: readonly string[];
+}
+
 /** Options of {@link generateOrganization}. */
 export interface OrganizationOptions {
   readonly seed: number | string;
-  /** Number of member accounts (>= 1). */
-  readonly accounts: number;
-  /** Regions every account uses, e.g. `['us-east-1', 'eu-west-1']`. */
+  /**
+   * Number of member accounts (>= 1; IDs are generated, the first starts with 0), or the accounts themselves: IDs, or
+   * `{id, name?, regions?}` to match a real configuration.
+   */
+  readonly accounts: number | readonly (string | AccountSpec)[];
+  /** Regions every account uses (unless its spec lists its own), e.g. `['us-east-1', 'eu-west-1']`. */
   readonly regions: readonly string[];
   /** VPCs per account and region. @default 1 */
   readonly vpcsPerAccount?: number;
@@ -182,11 +194,16 @@ function ecsTask(rng: Prng, accountId: string, region: string, fargate: boolean)
  * `vpcsPerAccount` VPCs in every region, each VPC with `enisPerVpc` interfaces.
  */
 export function generateOrganization(options: OrganizationOptions): Org {
-  const { seed, accounts: nAccounts, regions } = options;
+  const { seed, regions } = options;
   const vpcsPerAccount = options.vpcsPerAccount ?? 1;
   const enisPerVpc = options.enisPerVpc ?? 12;
+  const given =
+    typeof options.accounts === 'number'
+      ? null
+      : options.accounts.map((a) => (typeof a === 'string' ? { id: a } : a));
+  const nAccounts = given ? given.length : (options.accounts as number);
   if (!Number.isInteger(nAccounts) || nAccounts < 1) {
-    throw new RangeError(`accounts must be a positive integer, got ${nAccounts}.`);
+    throw new RangeError(`accounts must be a positive integer or a non-empty list, got ${nAccounts}.`);
   }
   if (!Number.isInteger(vpcsPerAccount) || vpcsPerAccount < 1) {
     throw new RangeError(`vpcsPerAccount must be a positive integer, got ${vpcsPerAccount}.`);
@@ -194,24 +211,34 @@ export function generateOrganization(options: OrganizationOptions): Org {
   if (!Number.isInteger(enisPerVpc) || enisPerVpc < 1) {
     throw new RangeError(`enisPerVpc must be a positive integer, got ${enisPerVpc}.`);
   }
-  if (regions.length === 0) throw new RangeError('regions must name at least one region, e.g. us-east-1.');
-  for (const r of regions) {
-    if (!REGION_RE.test(r)) throw new RangeError(`'${r}' is not a region name like 'us-east-1'.`);
+  const checkRegions = (list: readonly string[], where: string): void => {
+    if (list.length === 0) throw new RangeError(`${where} must name at least one region, e.g. us-east-1.`);
+    for (const r of list) {
+      if (!REGION_RE.test(r))
+        throw new RangeError(`'${r}' in ${where} is not a region name like 'us-east-1'.`);
+    }
+  };
+  checkRegions(regions, 'regions');
+  const usedIds = new Set<string>();
+  for (const a of given ?? []) {
+    if (!/^\d{12}$/.test(a.id)) throw new RangeError(`account '${a.id}' is not a 12-digit AWS account ID.`);
+    if (usedIds.has(a.id)) throw new RangeError(`account '${a.id}' is listed twice.`);
+    usedIds.add(a.id);
+    if (a.regions) checkRegions(a.regions, `the regions of account ${a.id}`);
   }
   const rng = new Prng(seed, 'org');
-  const usedIds = new Set<string>();
   const accounts: Account[] = [];
   const allVpcs: Vpc[] = [];
   const allEnis: Eni[] = [];
   let vpcIndex = 0;
   for (let a = 0; a < nAccounts; a++) {
-    let accountId: string;
-    do {
+    let accountId = given?.[a].id ?? '';
+    while (accountId === '' || (!given && usedIds.has(accountId))) {
       accountId = (a === 0 ? '0' : String(rng.int(1, 9))) + rng.digits(11);
-    } while (usedIds.has(accountId));
+    }
     usedIds.add(accountId);
     const vpcs: Vpc[] = [];
-    for (const region of regions) {
+    for (const region of given?.[a].regions ?? regions) {
       for (let v = 0; v < vpcsPerAccount; v++) {
         const vpc = makeVpc(rng, accountId, region, vpcIndex++, enisPerVpc);
         vpcs.push(vpc);
@@ -220,7 +247,11 @@ export function generateOrganization(options: OrganizationOptions): Org {
       }
     }
     const base = ACCOUNT_NAMES[a % ACCOUNT_NAMES.length];
-    accounts.push({ id: accountId, name: a < ACCOUNT_NAMES.length ? base : `${base}-${a}`, vpcs });
+    accounts.push({
+      id: accountId,
+      name: given?.[a].name ?? (a < ACCOUNT_NAMES.length ? base : `${base}-${a}`),
+      vpcs,
+    });
   }
   return {
     seed,
