@@ -1,10 +1,12 @@
 import {
   CentralArchiveStack,
   FlowLogDelivery,
+  type MemberFlowLogsProps,
   MemberFlowLogsStack,
+  OrgRolloutStack,
   VpcSelection,
 } from '@flowlake/constructs';
-import { App, Tags } from 'aws-cdk-lib';
+import { App, type CfnStackSet, Tags } from 'aws-cdk-lib';
 import type { DeliveryPath, FlowlakeConfig, MemberGroupConfig } from '../config/index.js';
 import { FlowlakeError } from '../errors.js';
 import { type AppPlan, type PlannedStack, planApp } from './plan.js';
@@ -32,45 +34,28 @@ export interface MemberBuildContext {
   readonly config: FlowlakeConfig;
   readonly plan: AppPlan;
   readonly central: CentralArchiveStack;
+  /** The planned member stack (one account/region) or rollout stack (one StackSet). */
   readonly stack: PlannedStack;
   readonly group: MemberGroupConfig;
 }
 
-/** Creates the member stack of one account/region for a delivery path. */
-export type MemberStackBuilder = (ctx: MemberBuildContext) => void;
-
-function memberProps(ctx: MemberBuildContext, delivery: FlowLogDelivery) {
-  const f = ctx.config.flowLogs;
-  return {
-    env: { account: ctx.stack.account, region: ctx.stack.region },
-    description: `flowlake: VPC flow logs of ${ctx.stack.account} ${ctx.stack.region} (${ctx.stack.delivery})`,
-    delivery,
-    selection: ctx.group.vpcs === 'all' ? VpcSelection.all() : VpcSelection.ids(ctx.group.vpcs),
-    logFormat: f.format,
-    trafficType: f.trafficType,
-    maxAggregationIntervalSeconds: f.aggregationInterval,
-    fileFormat: f.fileFormat === 'text' ? ('plain-text' as const) : ('parquet' as const),
-    hivePartitions: f.hivePartitions,
-    perHourPartition: f.perHourPartitions,
-  };
-}
+/** The member-side props of one delivery path: how flow logs reach the archive from a member account/region. */
+export type MemberDeliveryBuilder = (ctx: MemberBuildContext) => FlowLogDelivery;
 
 function bucketArn(plan: AppPlan): string {
   return `arn:aws:s3:::${plan.bucketName}`;
 }
 
 /**
- * The member-stack builder of each delivery path. The streaming paths are added here when their stacks exist;
- * until then `synth` rejects them with DeliveryNotAvailable before creating any construct.
+ * The delivery of each path, used for per-account stacks and StackSet templates alike. The streaming paths are
+ * added here when their member stacks exist; until then `synth` rejects them with DeliveryNotAvailable before
+ * creating any construct.
  */
-export const MEMBER_BUILDERS: Partial<Record<DeliveryPath, MemberStackBuilder>> = {
-  'direct-s3': (ctx) => {
-    const delivery = FlowLogDelivery.directToS3({ centralBucketArn: bucketArn(ctx.plan) });
-    new MemberFlowLogsStack(ctx.app, ctx.stack.id, memberProps(ctx, delivery));
-  },
+export const MEMBER_DELIVERIES: Partial<Record<DeliveryPath, MemberDeliveryBuilder>> = {
+  'direct-s3': (ctx) => FlowLogDelivery.directToS3({ centralBucketArn: bucketArn(ctx.plan) }),
   replication: (ctx) => {
     const c = ctx.config;
-    const delivery = FlowLogDelivery.replication({
+    return FlowLogDelivery.replication({
       centralBucketArn: bucketArn(ctx.plan),
       // assertBuildable guarantees the key ARN when a group replicates.
       centralKeyArn: c.central.keyArn!,
@@ -78,9 +63,58 @@ export const MEMBER_BUILDERS: Partial<Record<DeliveryPath, MemberStackBuilder>> 
       localExpirationDays: c.replication.localExpireDays,
       replicationTimeControl: c.replication.rtc,
     });
-    new MemberFlowLogsStack(ctx.app, ctx.stack.id, memberProps(ctx, delivery));
   },
 };
+
+/** The member props (format, traffic type, interval, layout, selection) of a group with a delivery. */
+export function memberFlowLogsProps(
+  c: FlowlakeConfig,
+  group: MemberGroupConfig,
+  delivery: FlowLogDelivery,
+): MemberFlowLogsProps {
+  const f = c.flowLogs;
+  return {
+    delivery,
+    selection: group.vpcs === 'all' ? VpcSelection.all() : VpcSelection.ids(group.vpcs),
+    logFormat: f.format,
+    trafficType: f.trafficType,
+    maxAggregationIntervalSeconds: f.aggregationInterval,
+    fileFormat: f.fileFormat === 'text' ? 'plain-text' : 'parquet',
+    hivePartitions: f.hivePartitions,
+    perHourPartition: f.perHourPartitions,
+    tags: c.tags,
+  };
+}
+
+function buildMember(ctx: MemberBuildContext): void {
+  const s = ctx.stack;
+  const delivery = MEMBER_DELIVERIES[s.delivery!]!(ctx);
+  new MemberFlowLogsStack(ctx.app, s.id, {
+    ...memberFlowLogsProps(ctx.config, ctx.group, delivery),
+    env: { account: s.account, region: s.region },
+    description: `flowlake: VPC flow logs of ${s.account} ${s.region} (${s.delivery})`,
+  });
+}
+
+function buildRollout(ctx: MemberBuildContext): void {
+  const s = ctx.stack;
+  const r = ctx.config.rollout;
+  const set = s.stackSets![0];
+  const delivery = MEMBER_DELIVERIES[s.delivery!]!(ctx);
+  const stack = new OrgRolloutStack(ctx.app, s.id, {
+    env: { account: s.account, region: s.region },
+    description: `flowlake: StackSet ${set.name} (${set.delivery}) to ${set.ous.join(', ')}`,
+    member: memberFlowLogsProps(ctx.config, ctx.group, delivery),
+    organizationalUnitIds: set.ous,
+    regions: set.regions,
+    stackSetName: set.name,
+    maxConcurrentPercentage: r.maxConcurrentPercentage,
+    failureTolerancePercentage: r.failureTolerancePercentage,
+    callAs: r.callAs,
+  });
+  const cfn: CfnStackSet = stack.stackSet;
+  cfn.autoDeployment = { enabled: true, retainStacksOnAccountRemoval: r.retainStacksOnAccountRemoval };
+}
 
 /** Checks that every part the config asks for can be built; throws before any construct is created. */
 export function assertBuildable(c: FlowlakeConfig, plan: AppPlan): void {
@@ -94,18 +128,11 @@ export function assertBuildable(c: FlowlakeConfig, plan: AppPlan): void {
         },
       );
     }
-    if (s.kind === 'member' && s.delivery && !MEMBER_BUILDERS[s.delivery]) {
+    if ((s.kind === 'member' || s.kind === 'rollout') && s.delivery && !MEMBER_DELIVERIES[s.delivery]) {
       throw new FlowlakeError(
         'DeliveryNotAvailable',
-        `delivery path '${s.delivery}' (members group '${s.group}') cannot be synthesized yet: its stacks are not built in this version`,
+        `delivery path '${s.delivery}' (members group '${s.group}') cannot be synthesized yet: its member stacks are not built in this version`,
         { hint: 'use delivery: direct-s3 or replication for this group (see docs/config.md#delivery)' },
-      );
-    }
-    if (s.kind === 'rollout') {
-      throw new FlowlakeError(
-        'RolloutNotAvailable',
-        'rollout.mode stacksets cannot be synthesized yet: the StackSets rollout stack is not built in this version',
-        { hint: 'list the accounts and use rollout.mode: stacks for now' },
       );
     }
     if (s.kind === 'cloudtrail' || s.kind === 'guardduty') {
@@ -161,8 +188,10 @@ export function buildApp(c: FlowlakeConfig, opts: BuildOptions = {}): { app: App
     bucketName: plan.bucketName,
   });
   for (const s of plan.stacks) {
-    if (s.kind !== 'member' || s.groupIndex === undefined || !s.delivery) continue;
-    MEMBER_BUILDERS[s.delivery]!({ app, config: c, plan, central, stack: s, group: c.members[s.groupIndex] });
+    if (s.groupIndex === undefined) continue;
+    const ctx = { app, config: c, plan, central, stack: s, group: c.members[s.groupIndex] };
+    if (s.kind === 'member') buildMember(ctx);
+    if (s.kind === 'rollout') buildRollout(ctx);
   }
   for (const [k, v] of Object.entries(c.tags)) Tags.of(app).add(k, v);
   return { app, plan };

@@ -3,9 +3,10 @@ export {
   assertBuildable,
   type BuildOptions,
   buildApp,
-  MEMBER_BUILDERS,
+  MEMBER_DELIVERIES,
   type MemberBuildContext,
-  type MemberStackBuilder,
+  type MemberDeliveryBuilder,
+  memberFlowLogsProps,
 } from './build.js';
 export { runCdkApp } from './cdk-entry.js';
 export { ConfigInvalidError } from './errors.js';

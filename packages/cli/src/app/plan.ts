@@ -22,11 +22,11 @@ export interface PlannedStack {
   readonly groupIndex?: number;
   /** What the stack creates, one short phrase each. */
   readonly creates: readonly string[];
-  /** StackSets in a rollout stack: one per member group. */
+  /** The StackSet of a rollout stack. */
   readonly stackSets?: readonly PlannedStackSet[];
 }
 
-/** One service-managed StackSet of the rollout stack. */
+/** The service-managed StackSet of a rollout stack. */
 export interface PlannedStackSet {
   readonly name: string;
   readonly groupIndex: number;
@@ -110,8 +110,9 @@ function centralCreates(c: FlowlakeConfig, bucket: string): string[] {
 }
 
 /**
- * Plans the app from a valid config: the central stack first (wave 1), then member stacks (one per listed account
- * and region) or a rollout stack holding one StackSet per member group (wave 2), then optional security stacks.
+ * Plans the app from a valid config: the central stack first (wave 1), then (wave 2) one member stack per listed
+ * account and region, and one rollout stack per member group with OUs (a service-managed StackSet with automatic
+ * deployment, in the management or delegated-admin account), then optional security stacks.
  * Pure: no construct is created.
  */
 export function planApp(c: FlowlakeConfig): AppPlan {
@@ -127,48 +128,52 @@ export function planApp(c: FlowlakeConfig): AppPlan {
       creates: centralCreates(c, bucketName),
     },
   ];
-  if (c.rollout.mode === 'stacksets') {
-    const sets = c.members.map((m, i) => ({
-      name: `${c.name}-members-${groupName(m, i)}`,
-      groupIndex: i,
-      delivery: deliveryOf(c, m),
-      ous: m.ous,
-      accounts: m.accounts,
-      regions: m.regions,
-    }));
-    stacks.push({
-      id: `${c.name}-rollout`,
-      kind: 'rollout',
-      account: rolloutAccount(c),
-      region: home,
-      wave: 2,
-      creates: sets.map(
-        (s) =>
-          `StackSet ${s.name} (${s.delivery}) -> ${[...s.ous, ...s.accounts].length} target${
-            [...s.ous, ...s.accounts].length === 1 ? '' : 's'
-          } x ${s.regions.length} region${s.regions.length === 1 ? '' : 's'}, auto-deploy to new accounts`,
-      ),
-      stackSets: sets,
-    });
-  } else {
-    c.members.forEach((m, i) => {
-      for (const account of m.accounts) {
-        for (const region of m.regions) {
-          stacks.push({
-            id: `${c.name}-member-${account}-${region}`,
-            kind: 'member',
-            account,
-            region,
-            wave: 2,
-            group: groupName(m, i),
-            groupIndex: i,
-            delivery: deliveryOf(c, m),
-            creates: memberCreates(c, m),
-          });
-        }
+  c.members.forEach((m, i) => {
+    const group = groupName(m, i);
+    const delivery = deliveryOf(c, m);
+    if (m.ous.length > 0) {
+      const stackSet = {
+        name: `${c.name}-members-${group}`,
+        groupIndex: i,
+        delivery,
+        ous: m.ous,
+        accounts: [],
+        regions: m.regions,
+      };
+      stacks.push({
+        id: `${c.name}-rollout-${group}`,
+        kind: 'rollout',
+        account: rolloutAccount(c),
+        region: home,
+        wave: 2,
+        group,
+        groupIndex: i,
+        delivery,
+        creates: [
+          `StackSet ${stackSet.name} -> ${m.ous.length} OU${m.ous.length === 1 ? '' : 's'} x ${m.regions.length} region${
+            m.regions.length === 1 ? '' : 's'
+          }, auto-deploys to accounts that join`,
+          ...memberCreates(c, m),
+        ],
+        stackSets: [stackSet],
+      });
+    }
+    for (const account of m.accounts) {
+      for (const region of m.regions) {
+        stacks.push({
+          id: `${c.name}-member-${account}-${region}`,
+          kind: 'member',
+          account,
+          region,
+          wave: 2,
+          group,
+          groupIndex: i,
+          delivery,
+          creates: memberCreates(c, m),
+        });
       }
-    });
-  }
+    }
+  });
   const trailAccount = c.organization?.managementAccount;
   if (c.cloudtrail.enabled && trailAccount) {
     stacks.push({

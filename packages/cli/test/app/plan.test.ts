@@ -28,17 +28,38 @@ describe('planApp', () => {
     expect(plan.stacks[3].creates.join('; ')).toMatch(/2 flow logs .*local KMS bucket \(expire 7d\)/);
   });
 
-  it('plans StackSets in the management account for OU rollouts', () => {
+  it('plans one StackSet rollout stack per OU group in the management account', () => {
     const plan = planApp(load(generateOrgConfig({ accounts: 300, rollout: 'stacksets' })));
-    expect(plan.stacks.map((s) => [s.kind, s.account, s.wave])).toEqual([
-      ['central', '111111111111', 1],
-      ['rollout', '100000000001', 2],
+    expect(plan.stacks.map((s) => [s.id, s.kind, s.account, s.wave])).toEqual([
+      ['flowlake-central', 'central', '111111111111', 1],
+      ['flowlake-rollout-payments', 'rollout', '100000000001', 2],
+      ['flowlake-rollout-retail', 'rollout', '100000000001', 2],
+      ['flowlake-rollout-data', 'rollout', '100000000001', 2],
     ]);
-    expect(plan.stacks[1].stackSets).toHaveLength(3);
-    expect(plan.stacks[1].stackSets![0]).toMatchObject({
-      ous: [expect.stringMatching(/^ou-/)],
-      regions: expect.any(Array),
-    });
+    expect(plan.stacks[1].stackSets).toEqual([
+      {
+        name: 'flowlake-members-payments',
+        groupIndex: 0,
+        delivery: 'direct-s3',
+        ous: ['ou-k3x9-1a2b3c4d'],
+        accounts: [],
+        regions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'],
+      },
+    ]);
+  });
+
+  it('listed accounts next to OUs get per-account stacks; DELEGATED_ADMIN deploys from its account', () => {
+    const c = load(`organization: { id: o-a1b2c3d4e5 }
+central: { account: '111111111111', region: eu-west-1 }
+members:
+  - { name: org, ous: [r-ab12], accounts: ['222222222222'], regions: [eu-west-1] }
+rollout: { mode: stacksets, callAs: DELEGATED_ADMIN, delegatedAdminAccount: '999999999999' }
+`);
+    expect(planApp(c).stacks.map((s) => [s.id, s.account])).toEqual([
+      ['flowlake-central', '111111111111'],
+      ['flowlake-rollout-org', '999999999999'],
+      ['flowlake-member-222222222222-eu-west-1', '222222222222'],
+    ]);
   });
 
   it('the summary lists each stack with the deploy order', () => {
