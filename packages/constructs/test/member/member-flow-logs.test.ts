@@ -13,6 +13,9 @@ import { CENTRAL, MEMBER_A, REGION } from '../helpers.js';
 const CENTRAL_BUCKET = 'arn:aws:s3:::flowlake-flowlogs-999999999999-eu-west-1';
 const CENTRAL_KEY = 'arn:aws:kms:eu-west-1:999999999999:key/11111111-2222-3333-4444-555555555555';
 
+/** A format string from field names. */
+const fmt = (...names: string[]) => names.map((n) => `\${${n}}`).join(' ');
+
 function synth(props: Partial<MemberFlowLogsStackProps>): Template {
   const stack = new MemberFlowLogsStack(new App(), 'Member', {
     env: { account: MEMBER_A, region: REGION },
@@ -89,8 +92,8 @@ describe('MemberFlowLogs, direct-s3, listed ids', () => {
       /'vpc-1', 'sg-0123456789abcdef0' is not/,
     );
     expect(() => VpcSelection.ids([])).toThrow(/VpcSelection.all/);
-    expect(() => synth({ logFormat: '${version} ${bogus}' })).toThrow(/bogus/);
-    expect(() => synth({ logFormat: '${version} ${resource-type}' })).toThrow(/Transit Gateway fields/);
+    expect(() => synth({ logFormat: fmt('version', 'bogus') })).toThrow(/bogus/);
+    expect(() => synth({ logFormat: fmt('version', 'resource-type') })).toThrow(/Transit Gateway fields/);
     expect(() => synth({ maxAggregationIntervalSeconds: 30 as 60 })).toThrow(/60 or 600/);
   });
 });

@@ -21,7 +21,7 @@ import { enablerInlineCode, INLINE_CODE_LIMIT } from '../../src/member/vpc-enabl
 
 const CFG: EnablerConfig = {
   destination: 'arn:aws:s3:::central',
-  logFormat: '${version} ${srcaddr}',
+  logFormat: ['version', 'srcaddr'].map((n) => `\${${n}}`).join(' '),
   trafficType: 'ALL',
   interval: 60,
   fileFormat: 'parquet',
