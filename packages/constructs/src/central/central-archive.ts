@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { policySizeBytes } from '../internal/intrinsics.js';
 import { acknowledgeNag } from '../internal/nag.js';
 import { checkAccountId, checkOrganizationId, normalizePrefix } from '../internal/names.js';
+import { secureBucketProps } from '../internal/secure-bucket.js';
 import { type ArchiveSenders, archiveBucketStatements, archiveKeyStatements } from './archive-policy.js';
 import { type ArchiveRetention, archiveLifecycleRules } from './lifecycle.js';
 
@@ -122,12 +123,7 @@ export class CentralArchive extends Construct {
     });
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...secureBucketProps(),
       lifecycleRules: [
         {
           id: 'access-logs-retention',
@@ -142,14 +138,7 @@ export class CentralArchive extends Construct {
     const bucketArn = `arn:${Aws.PARTITION}:s3:::${bucketName}`;
     this.bucket = new s3.Bucket(this, 'Resource', {
       bucketName,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...secureBucketProps(this.key),
       lifecycleRules: archiveLifecycleRules(props.retention),
       objectLockEnabled: props.objectLock !== undefined ? true : undefined,
       objectLockDefaultRetention: objectLockRetention(props.objectLock),

@@ -11,6 +11,7 @@ import {
   normalizePrefix,
   REPLICATION_ROLE_PREFIX,
 } from '../internal/names.js';
+import { secureBucketProps } from '../internal/secure-bucket.js';
 
 /** What a delivery strategy gives the flow logs. */
 export interface FlowLogDeliveryConfig {
@@ -139,14 +140,7 @@ export class LocalReplicatedBucket extends Construct {
     this.bucketArn = `arn:${Aws.PARTITION}:s3:::${bucketName}`;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...secureBucketProps(this.key),
       lifecycleRules: [
         {
           id: 'short-local-retention',

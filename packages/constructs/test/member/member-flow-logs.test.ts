@@ -115,7 +115,7 @@ describe('MemberFlowLogs, all VPCs', () => {
       EventPattern: {
         source: ['aws.ec2'],
         'detail-type': ['AWS API Call via CloudTrail'],
-        detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['CreateVpc'] },
+        detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['CreateVpc', 'CreateDefaultVpc'] },
       },
     });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });

@@ -154,6 +154,7 @@ describe('events', () => {
   test('vpcIdFromEvent reads CloudTrail CreateVpc events only', () => {
     const ev = { detail: { eventName: 'CreateVpc', responseElements: { vpc: { vpcId: 'vpc-9' } } } };
     expect(vpcIdFromEvent(ev)).toBe('vpc-9');
+    expect(vpcIdFromEvent({ detail: { ...ev.detail, eventName: 'CreateDefaultVpc' } })).toBe('vpc-9');
     expect(vpcIdFromEvent({ detail: { eventName: 'DeleteVpc' } })).toBeUndefined();
     expect(vpcIdFromEvent({ detail: { eventName: 'CreateVpc', errorCode: 'x' } })).toBeUndefined();
   });

@@ -149,12 +149,14 @@ export async function deleteFlowLogs(ec2: EC2Client, flowLogs: FlowLog[]): Promi
   return ids.filter((id) => !bad.includes(id));
 }
 
-/** The VPC id of a CloudTrail `CreateVpc` event delivered by EventBridge, if the call succeeded. */
+/** The VPC id of a CloudTrail `CreateVpc`/`CreateDefaultVpc` event delivered by EventBridge, if the call succeeded. */
 export function vpcIdFromEvent(event: unknown): string | undefined {
   const detail = (
     event as { detail?: { eventName?: string; responseElements?: { vpc?: { vpcId?: string } } } }
   ).detail;
-  return detail?.eventName === 'CreateVpc' ? detail.responseElements?.vpc?.vpcId : undefined;
+  return /^Create(Default)?Vpc$/.test(detail?.eventName ?? '')
+    ? detail?.responseElements?.vpc?.vpcId
+    : undefined;
 }
 
 /** Writes one structured JSON log line. */

@@ -114,7 +114,7 @@ export class VpcFlowLogEnabler extends Construct {
       eventPattern: {
         source: ['aws.ec2'],
         detailType: ['AWS API Call via CloudTrail'],
-        detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['CreateVpc'] },
+        detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['CreateVpc', 'CreateDefaultVpc'] },
       },
       targets: [target],
     });
