@@ -1,3 +1,4 @@
+export * from './byte-writer.js';
 export * from './line-encoder.js';
 export * from './partition.js';
 export * from './reingest.js';

@@ -7,6 +7,7 @@
  * is above 2^53 - 1, is an error), every other field is a JSON string (so `account-id` keeps its leading zeros).
  */
 import type { FlowLogFormat } from '../format.js';
+import type { ByteWriter } from './byte-writer.js';
 
 /** Why a line does not fit its format (returned, never thrown). */
 export interface LineProblem {
@@ -143,5 +144,70 @@ export function compileJsonEncoder(format: FlowLogFormat): LineEncoder {
     }
     if (k !== n) return fieldCountProblem(line, n);
     return `${out}}`;
+  };
+}
+
+/**
+ * Writes one line as a JSON object plus newline straight into `w`, byte by byte, for the common case (fields
+ * separated by single spaces, ASCII text without quotes or backslashes, canonical integers). Returns false, with
+ * `w.pos` unchanged, when the line needs the general encoder (escapes, other separators, leading zeros, errors).
+ */
+export type JsonLineWriter = (line: string, w: ByteWriter) => boolean;
+
+/** Compiles the fast byte writer for a format (same output as {@link compileJsonEncoder} where it succeeds). */
+export function compileJsonLineWriter(format: FlowLogFormat): JsonLineWriter {
+  const enc = new TextEncoder();
+  const n = format.names.length;
+  const keys = format.names.map((name, i) => enc.encode(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`));
+  const isInt = format.fields.map((f) => f.type !== 'string');
+  const keyBytes = keys.reduce((a, k) => a + k.length, 0);
+  return (line, w) => {
+    const end = line.length;
+    w.ensure(keyBytes + end + 2 * n + 8);
+    const out = w.buf;
+    const start = w.pos;
+    let o = start;
+    let i = 0;
+    let k = 0;
+    while (k < n) {
+      let j = i;
+      let digits = true;
+      while (j < end) {
+        const c = line.charCodeAt(j);
+        if (c === SPACE) break;
+        if (c < ZERO || c > NINE) digits = false;
+        j++;
+      }
+      const key = keys[k];
+      out.set(key, o);
+      o += key.length;
+      const len = j - i;
+      if (len === 1 && line.charCodeAt(i) === DASH) {
+        out[o++] = 110; // null
+        out[o++] = 117;
+        out[o++] = 108;
+        out[o++] = 108;
+      } else if (isInt[k]) {
+        if (!digits || len === 0 || len > 15 || (len > 1 && line.charCodeAt(i) === ZERO)) return false;
+        for (let m = i; m < j; m++) out[o++] = line.charCodeAt(m);
+      } else {
+        if (len === 0) return false;
+        out[o++] = QUOTE;
+        for (let m = i; m < j; m++) {
+          const c = line.charCodeAt(m);
+          if (c <= SPACE || c === QUOTE || c === BACKSLASH || c > 126) return false;
+          out[o++] = c;
+        }
+        out[o++] = QUOTE;
+      }
+      k++;
+      i = j + 1;
+      if (j === end) break;
+    }
+    if (k !== n || i <= end) return false;
+    out[o++] = 125; // }
+    out[o++] = LF;
+    w.pos = o;
+    return true;
   };
 }

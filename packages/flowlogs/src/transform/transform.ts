@@ -17,13 +17,23 @@
  *   `ProcessingFailed` instead, so nothing loops. The handler turns records whose re-ingestion finally fails into
  *   `ProcessingFailed` ({@link markFailed}).
  */
+
+import { gunzipSync } from 'node:zlib';
 import {
   type CloudWatchLogsMessage,
   decodeCloudWatchPayload,
   encodeCloudWatchPayload,
 } from '../cloudwatch-payload.js';
 import { FlowLogFormat } from '../format.js';
-import { compileJsonEncoder, compileLinesEncoder, isLineProblem, type LineEncoder } from './line-encoder.js';
+import { ByteWriter } from './byte-writer.js';
+import {
+  compileJsonEncoder,
+  compileJsonLineWriter,
+  countFields,
+  isLineProblem,
+  type JsonLineWriter,
+  type LineEncoder,
+} from './line-encoder.js';
 import { isAccountId, partitionKeys, regionFromLogGroup } from './partition.js';
 import type {
   FirehoseInputRecord,
@@ -57,6 +67,11 @@ export interface TransformOptions {
   readonly maxResponseBytes?: number;
   /** Re-ingestions per payload before it fails instead. @default 3 */
   readonly maxReingestAttempts?: number;
+  /**
+   * Lines mode: check the field count of every line instead of the first line of each payload. (JSON mode always
+   * checks every line: it must type each value.) @default false
+   */
+  readonly checkEveryLine?: boolean;
   /** Target transformed size of each payload split off an oversized record. @default 1,000,000 */
   readonly chunkOutputBytes?: number;
 }
@@ -101,15 +116,114 @@ export interface TransformOutcome {
   readonly problems: { recordId: string; reason: string }[];
 }
 
-const encoders = new WeakMap<FlowLogFormat, Record<TransformOutput, LineEncoder>>();
+interface Encoders {
+  readonly json: LineEncoder;
+  readonly fast: JsonLineWriter;
+}
+const encoders = new WeakMap<FlowLogFormat, Encoders>();
 
-function encoderFor(format: FlowLogFormat, output: TransformOutput): LineEncoder {
+function encodersFor(format: FlowLogFormat): Encoders {
   let e = encoders.get(format);
   if (!e) {
-    e = { json: compileJsonEncoder(format), lines: compileLinesEncoder(format) };
+    e = { json: compileJsonEncoder(format), fast: compileJsonLineWriter(format) };
     encoders.set(format, e);
   }
-  return e[output];
+  return e;
+}
+
+/** Output bytes of the record being transformed (reused: one allocation per warm Lambda). */
+const writer = new ByteWriter();
+
+const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+const MESSAGE_TYPES = new Set(['DATA_MESSAGE', 'CONTROL_MESSAGE']);
+
+/**
+ * The common case without detours: base64 -> gunzip -> JSON.parse, top-level shape checked (events are checked
+ * while they are written). Anything unusual returns undefined and goes through decodeCloudWatchPayload, which
+ * accepts the rarer encodings and names the problem.
+ */
+function fastDecode(data: string): CloudWatchLogsMessage | undefined {
+  try {
+    const doc = JSON.parse(
+      gunzipSync(Buffer.from(data, 'base64'), { maxOutputLength: MAX_PAYLOAD_BYTES }).toString('utf8'),
+    ) as Record<string, unknown>;
+    if (
+      doc !== null &&
+      typeof doc === 'object' &&
+      MESSAGE_TYPES.has(doc.messageType as string) &&
+      typeof doc.owner === 'string' &&
+      typeof doc.logGroup === 'string' &&
+      typeof doc.logStream === 'string' &&
+      Array.isArray(doc.subscriptionFilters) &&
+      Array.isArray(doc.logEvents)
+    ) {
+      return doc as unknown as CloudWatchLogsMessage;
+    }
+  } catch {
+    // fall through to the thorough decoder for the error message
+  }
+  return undefined;
+}
+
+function badEvent(ev: unknown, i: number): string | undefined {
+  if (typeof ev !== 'object' || ev === null) return `logEvents[${i}] should be an object`;
+  const e = ev as Record<string, unknown>;
+  if (typeof e.message !== 'string') return `logEvents[${i}].message should be a string`;
+  if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp)) {
+    return `logEvents[${i}].timestamp should be a number (Unix ms)`;
+  }
+  return undefined;
+}
+
+/**
+ * Writes the events' lines (original text, trailing CR/LF removed) joined by newlines into the writer. Checks the
+ * field count of the first line (a format mismatch is a property of the log group's flow log, so it shows on
+ * every line) or, with `everyLine`, of each line. Returns a problem or undefined.
+ */
+function writeLines(
+  events: CloudWatchLogsMessage['logEvents'],
+  fields: number,
+  everyLine: boolean,
+): string | undefined {
+  const out: string[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    let m = ev?.message;
+    if (typeof m !== 'string') return badEvent(ev, i);
+    const last = m.charCodeAt(m.length - 1);
+    if (last === 10 || last === 13) m = m.replace(/[\r\n]+$/, '');
+    if ((i === 0 || everyLine) && quickFieldCount(m) !== fields && countFields(m) !== fields) {
+      return `logEvents[${i}]: expected ${fields} fields, found ${countFields(m)}; the log group's flow log uses a different format than configured`;
+    }
+    out[i] = m;
+  }
+  writer.writeLine(out.join('\n'));
+  return undefined;
+}
+
+/** Number of single-space-separated fields (AWS's separator), counted with the native indexOf. */
+function quickFieldCount(line: string): number {
+  let n = 1;
+  let i = line.indexOf(' ');
+  while (i !== -1) {
+    n++;
+    i = line.indexOf(' ', i + 1);
+  }
+  return n;
+}
+
+/** Writes the events as NDJSON into the writer (fast byte path, general encoder for the rest). */
+function writeJson(events: CloudWatchLogsMessage['logEvents'], enc: Encoders): string | undefined {
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    const m = ev?.message;
+    if (typeof m !== 'string') return badEvent(ev, i);
+    if (enc.fast(m, writer)) continue;
+    const r = enc.json(m);
+    if (isLineProblem(r)) return `logEvents[${i}]: ${r.reason}`;
+    writer.writeLine(r);
+  }
+  return undefined;
 }
 
 /** The re-ingestion target named by the event: the source Kinesis stream, else the Firehose stream itself. */
@@ -174,7 +288,9 @@ export function transformFirehoseEvent(
   options: TransformOptions = {},
 ): TransformOutcome {
   const format = options.format ?? FlowLogFormat.DEFAULT;
-  const encode = encoderFor(format, options.output ?? 'json');
+  const output = options.output ?? 'json';
+  const enc = encodersFor(format);
+  const fields = format.names.length;
   const defaultRegion = options.defaultRegion ?? event.region ?? 'unknown';
   const maxResponse = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxAttempts = options.maxReingestAttempts ?? DEFAULT_MAX_REINGEST_ATTEMPTS;
@@ -229,7 +345,7 @@ export function transformFirehoseEvent(
     let msg: CloudWatchLogsMessage;
     try {
       if (typeof rec?.data !== 'string' || rec.data.length === 0) throw new Error('record data is empty');
-      msg = decodeCloudWatchPayload(rec.data);
+      msg = fastDecode(rec.data) ?? decodeCloudWatchPayload(rec.data);
     } catch (e) {
       fail(recordId, (e as Error).message);
       continue;
@@ -244,30 +360,24 @@ export function transformFirehoseEvent(
       drop(recordId);
       continue;
     }
-    const lines: string[] = new Array(events.length);
-    let problem: string | undefined;
-    for (let i = 0; i < events.length; i++) {
-      const r = encode(events[i].message);
-      if (isLineProblem(r)) {
-        problem = `logEvents[${i}] (log group ${msg.logGroup}, stream ${msg.logStream}): ${r.reason}`;
-        break;
-      }
-      lines[i] = r;
-    }
+    writer.reset();
+    const bad = badEvent(events[0], 0);
+    const problem =
+      bad ??
+      (output === 'json'
+        ? writeJson(events, enc)
+        : writeLines(events, fields, options.checkEveryLine ?? false));
     if (problem !== undefined) {
-      fail(recordId, problem);
+      fail(recordId, `${problem} (log group ${msg.logGroup}, stream ${msg.logStream})`);
       continue;
     }
     stats.logEvents += events.length;
-    const text = `${lines.join('\n')}\n`;
     const keys = keysFor(msg, format, defaultRegion);
-    // base64 length of the UTF-8 text, without encoding it twice when it will not fit.
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const bytes = writer.pos;
     const dataLen = Math.ceil(bytes / 3) * 4;
     const size = dataLen + metadataSize(keys);
     if (used + size <= maxResponse) {
-      const data = Buffer.from(text, 'utf8').toString('base64');
-      records.push({ recordId, result: 'Ok', data, metadata: { partitionKeys: keys } });
+      records.push({ recordId, result: 'Ok', data: writer.toBase64(), metadata: { partitionKeys: keys } });
       used += size;
       stats.ok++;
       stats.bytesOut += bytes;
@@ -287,11 +397,15 @@ export function transformFirehoseEvent(
       putBack(rec, [encodeCloudWatchPayload(withEvents(msg, events, attempt))]);
       continue;
     }
+    // Split by log event, estimating each event's share of the output from its message length.
+    let chars = 0;
+    for (const e of events) chars += e.message.length + 1;
+    const perChar = (dataLen / chars) * 1.05;
     const payloads: Buffer[] = [];
     let from = 0;
     let acc = 0;
     for (let i = 0; i < events.length; i++) {
-      const len = (lines[i].length + 1) * 1.4;
+      const len = (events[i].message.length + 1) * perChar;
       if (i > from && acc + len > chunkBytes) {
         payloads.push(encodeCloudWatchPayload(withEvents(msg, events.slice(from, i), attempt)));
         from = i;

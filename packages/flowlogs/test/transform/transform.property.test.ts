@@ -21,7 +21,16 @@ import {
   rng,
 } from './fixtures.js';
 
-type Kind = 'valid' | 'oversized' | 'tired' | 'control' | 'corrupt' | 'nonjson' | 'empty' | 'badline';
+type Kind =
+  | 'valid'
+  | 'oversized'
+  | 'tired'
+  | 'control'
+  | 'corrupt'
+  | 'nonjson'
+  | 'empty'
+  | 'badline'
+  | 'badfirst';
 interface Sample {
   kind: Kind;
   data: string;
@@ -44,6 +53,7 @@ function pool(): Record<Kind, Sample[]> {
     nonjson: [],
     empty: [],
     badline: [],
+    badfirst: [],
   };
   for (let i = 0; i < 60; i++) {
     const { msg, records } = dataMessage(FORMAT, 1 + Math.floor(r() * 12), r);
@@ -65,7 +75,12 @@ function pool(): Record<Kind, Sample[]> {
       ...msg,
       logEvents: [...msg.logEvents, { id: 'x', timestamp: 0, message: 'only three fields' }],
     };
-    p.badline.push({ kind: 'badline', data: encode(bad).toString('base64') });
+    p.badline.push({ kind: 'badline', data: encode(bad).toString('base64'), msg: bad });
+    const badFirst = {
+      ...msg,
+      logEvents: [{ id: 'x', timestamp: 0, message: '2 123 eni-1' }, ...msg.logEvents],
+    };
+    p.badfirst.push({ kind: 'badfirst', data: encode(badFirst).toString('base64') });
   }
   // Non-JSON variants that are not gzip at all.
   p.nonjson.push({ kind: 'nonjson', data: Buffer.from('plain text').toString('base64') });
@@ -84,7 +99,8 @@ describe('transform contract (property)', () => {
         fc.array(sample, { minLength: 0, maxLength: 8 }),
         fc.boolean(),
         fc.constantFrom<'json' | 'lines'>('json', 'lines'),
-        (batch, kinesis, output) => {
+        fc.boolean(),
+        (batch, kinesis, output, checkEveryLine) => {
           const records = batch.map((s, i) => fhRecord(`rec-${i}`, s.data, kinesis ? `pk-${i}` : undefined));
           const event = kinesis
             ? { sourceKinesisStreamArn: KINESIS_ARN, deliveryStreamArn: DELIVERY_ARN, records }
@@ -92,6 +108,7 @@ describe('transform contract (property)', () => {
           const out = transformFirehoseEvent(event, {
             format: FORMAT,
             output,
+            checkEveryLine,
             maxResponseBytes: MAX_RESPONSE,
           });
           const res = out.response.records;
@@ -110,10 +127,17 @@ describe('transform contract (property)', () => {
                 expect(r.result).toBe('Dropped');
                 expect(reingested.has(r.recordId)).toBe(false);
                 break;
+              case 'badline':
+                // Lines mode without checkEveryLine passes later lines through unchanged (format checked on line 1).
+                if (output === 'lines' && !checkEveryLine) {
+                  expect(r.result).toBe('Ok');
+                  expect(decodeData(r.data).split('\n').at(-2)).toBe('only three fields');
+                } else expect(r.result).toBe('ProcessingFailed');
+                break;
               case 'corrupt':
               case 'nonjson':
               case 'empty':
-              case 'badline':
+              case 'badfirst':
               case 'tired':
                 expect(r.result).toBe('ProcessingFailed');
                 break;
