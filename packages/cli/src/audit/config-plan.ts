@@ -3,16 +3,10 @@ import {
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
 } from '@aws-sdk/client-organizations';
+import { centralBucketName } from '../app/plan.js';
 import type { FlowlakeConfig } from '../config/index.js';
 import { type AuditFlags, partitionOf, splitList } from './plan.js';
 import type { AuditAccount, AuditPlan, DeliveryPath, FlowLogExpectation } from './types.js';
-
-/** Name of the central bucket: the config's `central.bucketName`, else `<name>-flowlogs-<account>-<region>`. */
-export function centralBucketName(config: FlowlakeConfig): string {
-  return (
-    config.central.bucketName ?? `${config.name}-flowlogs-${config.central.account}-${config.central.region}`
-  );
-}
 
 /** Every account below an OU, nested OUs included (Organizations, all pages). */
 export async function listOuAccounts(

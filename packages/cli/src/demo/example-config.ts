@@ -33,6 +33,9 @@ export function exampleConfigYaml(accounts: readonly DemoAccount[], regions: rea
     central: {
       account: DEMO_CENTRAL.account,
       region: DEMO_CENTRAL.region,
+      // The replication path encrypts replicas with the central key: the central stack's KeyArn output in a real
+      // deployment (docs/deploy.md), a placeholder here.
+      keyArn: `arn:aws:kms:${DEMO_CENTRAL.region}:${DEMO_CENTRAL.account}:key/00000000-0000-4000-8000-000000000000`,
     },
     delivery: 'direct-s3',
     members: accounts.map((a) => ({
