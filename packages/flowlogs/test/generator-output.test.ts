@@ -13,6 +13,7 @@ import {
   generateRecords,
   KEY_LAYOUTS,
   parseObjectKey,
+  planS3Objects,
   projectRecord,
   toCloudWatchPayloads,
   toLines,
@@ -94,10 +95,15 @@ describe('toS3Objects', () => {
     expect(split.reduce((s, o) => s + o.records, 0)).toBe(records.length);
   });
 
-  it('refuses Parquet with a clear message', () => {
+  it('refuses Parquet bodies with a clear message, and plans Parquet keys', () => {
     expect(() => toS3Objects(records, { layout: KEY_LAYOUTS[0], fileFormat: 'parquet', format: V5 })).toThrow(
-      /use 'text'/,
+      /use 'text', or planS3Objects\(\)/,
     );
+    const planned = planS3Objects(records, { layout: KEY_LAYOUTS[3], fileFormat: 'parquet', org });
+    const text = toS3Objects(records, { layout: KEY_LAYOUTS[3], fileFormat: 'text', format: V5, org });
+    expect(planned.map((p) => p.key.replace('.log.parquet', '.log.gz'))).toEqual(text.map((t) => t.key));
+    expect(planned.every((p) => parseObjectKey(p.key).fileFormat === 'parquet')).toBe(true);
+    expect(planned.reduce((n, p) => n + p.records.length, 0)).toBe(records.length);
   });
 });
 

@@ -24,6 +24,8 @@ export {
   type FormatLike,
   type LineOptions,
   lines,
+  type PlannedS3Object,
+  planS3Objects,
   projectRecord,
   type S3Object,
   type S3ObjectOptions,

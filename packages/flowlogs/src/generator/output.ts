@@ -237,17 +237,20 @@ function ownersFrom(records: readonly FlowRecord[], org: Org | undefined): (r: F
   };
 }
 
+/** An S3 object's key and records, before its body is written (see {@link planS3Objects}). */
+export interface PlannedS3Object extends Omit<S3Object, 'body' | 'records'> {
+  readonly records: readonly FlowRecord[];
+}
+
 /**
- * Groups records into S3 objects the way VPC Flow Logs delivers them: one object per flow log (VPC) and 5-minute
- * window of the records' `end` time, key per the layout, body = gzip(header line + lines).
+ * Groups records into the S3 objects VPC Flow Logs delivery would write: one object per flow log (VPC) and 5-minute
+ * window of the records' `end` time (split by `maxRecordsPerObject`), with the key for the layout and file format.
+ * Use it to write Parquet bodies with a Parquet library; {@link toS3Objects} writes text bodies.
  */
-export function toS3Objects(records: Iterable<FlowRecord>, options: S3ObjectOptions): S3Object[] {
-  if (options.fileFormat !== 'text') {
-    throw new Error(
-      `fileFormat '${options.fileFormat}' is not supported by the generator (Parquet needs a writer library); use 'text'.`,
-    );
-  }
-  const format = toFormat(options.format);
+export function planS3Objects(
+  records: Iterable<FlowRecord>,
+  options: Omit<S3ObjectOptions, 'format'>,
+): PlannedS3Object[] {
   const all = Array.isArray(records) ? (records as FlowRecord[]) : [...records];
   const ownerOf = ownersFrom(all, options.org);
   const groups = new Map<string, { owner: Owner; window: number; records: FlowRecord[] }>();
@@ -263,40 +266,46 @@ export function toS3Objects(records: Iterable<FlowRecord>, options: S3ObjectOpti
     g.records.push(r);
   }
   const max = options.maxRecordsPerObject ?? Number.POSITIVE_INFINITY;
-  const write = lineWriter(format);
-  const header = format.header();
-  const out: S3Object[] = [];
-  for (const g of groups.values()) {
-    for (let from = 0, part = 0; from < g.records.length; from += max, part++) {
-      const slice = g.records.slice(from, from + max);
-      const time = new Date(g.window);
+  const out: PlannedS3Object[] = [];
+  for (const { owner, window, records: rs } of groups.values()) {
+    for (let from = 0, part = 0; from < rs.length; from += max, part++) {
+      const time = new Date(window);
+      const hash = createHash('sha256')
+        .update(`${owner.flowLogId}/${window}/${part}`)
+        .digest('hex')
+        .slice(0, 8);
       const key = buildObjectKey({
+        ...owner,
         prefix: options.prefix,
-        accountId: g.owner.accountId,
-        region: g.owner.region,
         time,
-        flowLogId: g.owner.flowLogId,
-        hash: createHash('sha256')
-          .update(`${g.owner.flowLogId}/${g.window}/${part}`)
-          .digest('hex')
-          .slice(0, 8),
+        hash,
         layout: options.layout,
-        fileFormat: 'text',
+        fileFormat: options.fileFormat,
       });
-      let text = `${header}\n`;
-      for (const r of slice) text += `${write(r)}\n`;
-      out.push({
-        key,
-        body: gzipSync(text, { level: 6 }),
-        records: slice.length,
-        accountId: g.owner.accountId,
-        region: g.owner.region,
-        flowLogId: g.owner.flowLogId,
-        time,
-      });
+      out.push({ key, records: rs.slice(from, from + max), ...owner, time });
     }
   }
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * S3 text objects as VPC Flow Logs delivers them ({@link planS3Objects} grouping), body = gzip(header line + lines).
+ * Parquet is refused: this package has no runtime dependencies; write Parquet bodies from {@link planS3Objects}.
+ */
+export function toS3Objects(records: Iterable<FlowRecord>, options: S3ObjectOptions): S3Object[] {
+  if (options.fileFormat !== 'text') {
+    throw new Error(
+      `fileFormat '${options.fileFormat}' needs a Parquet writer; use 'text', or planS3Objects() and write the bodies with a Parquet library.`,
+    );
+  }
+  const format = toFormat(options.format);
+  const write = lineWriter(format);
+  const header = format.header();
+  return planS3Objects(records, options).map((o) => {
+    let text = `${header}\n`;
+    for (const r of o.records) text += `${write(r)}\n`;
+    return { ...o, body: gzipSync(text, { level: 6 }), records: o.records.length };
+  });
 }
 
 /** Options of {@link toCloudWatchPayloads}. */
