@@ -19,7 +19,7 @@ function file(name: string, body: string | Buffer): string {
   return name;
 }
 
-async function run(argv: string[], stdin?: string) {
+async function run(argv: string[], stdin?: string | Buffer) {
   const io = memoryIo(stdin === undefined ? undefined : Readable.from([Buffer.from(stdin)]), dir);
   const code = await exec(['parse', ...argv], io);
   const lines = io.stdout().split('\n').filter(Boolean);
@@ -85,6 +85,14 @@ describe('flowlake parse', () => {
     expect(custom.json).toEqual([{ srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', 'flow-direction': 'egress' }]);
     const names = await run(['--format', 'srcaddr dstaddr'], '10.0.0.1 10.0.0.2\n');
     expect(names.json).toEqual([{ srcaddr: '10.0.0.1', dstaddr: '10.0.0.2' }]);
+  });
+
+  it('reads concatenated objects from stdin (cat *.log.gz | flowlake parse -)', async () => {
+    const gz = gzipSync(`${HEADER}\n${SSH}\n${NODATA}\n`);
+    const { code, json, err } = await run(['-'], Buffer.concat([gz, gz, gz]));
+    expect(code).toBe(0);
+    expect(json).toHaveLength(6);
+    expect(err).toBe('6 records, 0 bad lines in 1 input\n');
   });
 
   it('names unknown fields in --format or a header, with near matches', async () => {

@@ -78,6 +78,20 @@ describe('readFlowLogText', () => {
     expect(errors).toEqual([]);
   });
 
+  it('skips repeated headers of concatenated objects and explains a header of another format', async () => {
+    const a = gzipSync(`${HEADER}\n${L1}\n`);
+    const b = gzipSync(`${HEADER.replaceAll(' ', '  ')}\n${L2}\n`);
+    const { records, errors, reader } = await readAll(Buffer.concat([a, b, a]));
+    expect(records).toHaveLength(3);
+    expect(errors).toEqual([]);
+    expect(reader.stats).toMatchObject({ headers: 3, errors: 0, records: 3 });
+    const other = await readAll(Buffer.from(`${HEADER}\n${L1}\nversion srcaddr\n5 10.0.0.1\n`));
+    expect(other.errors).toEqual([
+      '3: header line of another format in the middle of the input (version srcaddr); concatenated objects of different flow logs must be read separately',
+      expect.stringMatching(/^4: expected 14 fields/),
+    ]);
+  });
+
   it('uses the format option when there is no header, and fails clearly without one', async () => {
     const noHeader = Buffer.from(`${L1}\n${L3}\n`);
     expect((await readAll(noHeader, FlowLogFormat.DEFAULT)).records).toHaveLength(2);

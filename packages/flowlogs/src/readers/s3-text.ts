@@ -9,7 +9,7 @@
  * console.log(reader.format?.version, reader.stats);
  */
 import { FlowLogFormat, FormatError } from '../format.js';
-import { type FlowBatch, FlowLogParser, type ParseError } from '../parser.js';
+import { type FlowBatch, FlowLogParser, ParseError } from '../parser.js';
 import type { FlowRecord } from '../record.js';
 import { type ByteSource, decompress } from './decompress.js';
 import { type LineRun, MAX_LINE_BYTES, splitLines } from './lines.js';
@@ -48,6 +48,8 @@ export interface TextReadStats {
   records: number;
   /** Lines that failed to parse. */
   errors: number;
+  /** Header lines (the first one, and repeats from concatenated objects). */
+  headers: number;
   /** Bytes read from the source (compressed size for gzip). */
   bytesIn: number;
   /** Decompressed text bytes. */
@@ -61,7 +63,7 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
   /** True when the object started with a header line. */
   hasHeader = false;
   /** Counters, updated as the read proceeds. */
-  readonly stats: TextReadStats = { lines: 0, records: 0, errors: 0, bytesIn: 0, bytesOut: 0 };
+  readonly stats: TextReadStats = { lines: 0, records: 0, errors: 0, headers: 0, bytesIn: 0, bytesOut: 0 };
   /** The first `keepErrors` parse errors. */
   readonly errors: ParseError[] = [];
   private used = false;
@@ -116,6 +118,7 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
         line = batch.nextLine;
         stats.records += batch.count;
         if (batch.errors.length > 0) {
+          this.repeatedHeaders(batch);
           stats.errors += batch.errors.length;
           for (const e of batch.errors) {
             if (this.errors.length < keep) this.errors.push(e);
@@ -140,6 +143,33 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
     for await (const batch of this.batches()) if (batch.count > 0) yield batch.records();
   }
 
+  /**
+   * Concatenated objects (`cat *.log.gz`, multi-member gzip) repeat the header line mid-stream: drop repeats of this
+   * object's header from the errors, and explain a header of another format.
+   */
+  private repeatedHeaders(batch: FlowBatch): void {
+    const header = this.format?.header();
+    for (let i = batch.errors.length - 1; i >= 0; i--) {
+      const e = batch.errors[i];
+      const names = e.text
+        .trim()
+        .split(/[ \t]+/)
+        .join(' ');
+      if (!FlowLogFormat.isHeaderLine(names)) continue;
+      if (names === header) {
+        batch.errors.splice(i, 1);
+        this.stats.headers++;
+      } else {
+        batch.errors[i] = new ParseError(
+          e.line,
+          `header line of another format in the middle of the input (${names}); concatenated objects of ` +
+            'different flow logs must be read separately',
+          e.text,
+        );
+      }
+    }
+  }
+
   /** Detects the header on the first line; returns where records start. */
   private readHeader(run: LineRun): number {
     let start = run.start;
@@ -154,6 +184,7 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
     if (!FlowLogFormat.isHeaderLine(first)) return start;
     this.format = FlowLogFormat.fromHeader(first);
     this.hasHeader = true;
+    this.stats.headers++;
     return nl + 1;
   }
 }
