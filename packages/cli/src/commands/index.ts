@@ -6,6 +6,7 @@ import { fieldsCommand } from './fields.js';
 import { parseCommand } from './parse.js';
 import { pullCommand } from './pull.js';
 import { queryCommand } from './query.js';
+import { reportCommand } from './report.js';
 import { synthCommand } from './synth.js';
 import { transformCommand } from './transform.js';
 import type { CommandSpec } from './types.js';
@@ -24,4 +25,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   convertCommand,
   estimateCommand,
   demoCommand,
+  reportCommand,
 ];

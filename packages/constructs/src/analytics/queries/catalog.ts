@@ -107,14 +107,15 @@ LIMIT {{limit}}`,
     name: 'port-scan-horizontal',
     title: 'Horizontal port scans',
     purpose:
-      `Sources that contacted at least ${SCAN_THRESHOLD} distinct hosts on the same destination port ` +
-      '(a sweep for one service across the network).',
+      `Sources that contacted at least ${SCAN_THRESHOLD} distinct hosts of our network on the same destination ` +
+      'port (a sweep for one service). Only connection attempts count: the source port is above the destination ' +
+      'port, so replies (from a service port to an ephemeral port) are left out.',
     parameters: SCOPE,
     columns: ['srcaddr', 'dstport', 'hosts', 'flows', 'rejected'],
     sql: `SELECT srcaddr, dstport, count(DISTINCT dstaddr) AS hosts, count(*) AS flows,
   sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
 FROM {{flows}}
-WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL
+WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport AND {{internal:dstaddr}}
 GROUP BY srcaddr, dstport
 HAVING count(DISTINCT dstaddr) >= ${SCAN_THRESHOLD}
 ORDER BY hosts DESC, srcaddr, dstport
@@ -125,13 +126,14 @@ LIMIT {{limit}}`,
     title: 'Vertical port scans',
     purpose:
       `Sources that contacted at least ${SCAN_THRESHOLD} distinct ports on one destination host ` +
-      '(probing a host for open services).',
+      '(probing a host for open services; an internal source probing an outside host is a compromised-host sign). ' +
+      'Replies (service port to ephemeral port) are left out.',
     parameters: SCOPE,
     columns: ['srcaddr', 'dstaddr', 'ports', 'flows', 'rejected'],
     sql: `SELECT srcaddr, dstaddr, count(DISTINCT dstport) AS ports, count(*) AS flows,
   sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
 FROM {{flows}}
-WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL
+WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport
 GROUP BY srcaddr, dstaddr
 HAVING count(DISTINCT dstport) >= ${SCAN_THRESHOLD}
 ORDER BY ports DESC, srcaddr, dstaddr
