@@ -69,6 +69,9 @@ export async function flowsSelect(
   options: { flowLogId?: boolean } = {},
 ): Promise<string> {
   const parts: string[] = [];
+  // Hive-layout Parquet files with the same columns are read in one scan; the account and region come from the
+  // path (hive partitioning, kept as text so account IDs keep their leading zeros).
+  const hiveScans = new Map<string, { present: Set<string>; files: StoreFile[] }>();
   for (const g of groupFiles(files)) {
     const list = `[${g.files.map((f) => sqlPath(f.path)).join(', ')}]`;
     const scope =
@@ -76,6 +79,13 @@ export async function flowsSelect(
       (options.flowLogId ? `, ${sqlPath(g.flowLogId)} AS flow_log_id` : '');
     if (g.fileFormat === 'parquet') {
       const present = new Set(await parquetColumns(g.files[0].path));
+      if (!options.flowLogId && g.files.every((f) => f.parsed.layout.hive)) {
+        const signature = [...present].sort().join(',');
+        const scan = hiveScans.get(signature) ?? { present, files: [] };
+        scan.files.push(...g.files);
+        hiveScans.set(signature, scan);
+        continue;
+      }
       parts.push(`SELECT ${projection(present, ident)}, ${scope} FROM read_parquet(${list})`);
       continue;
     }
@@ -97,6 +107,13 @@ export async function flowsSelect(
     parts.push(
       `SELECT ${projection(present, (p) => ident(byParquet.get(p) as string))}, ${scope} FROM read_csv(${list}, ` +
         `delim = ' ', header = true, nullstr = '-', quote = '', escape = '', compression = 'gzip', auto_detect = false, columns = {${columns}})`,
+    );
+  }
+  for (const scan of hiveScans.values()) {
+    const list = `[${scan.files.map((f) => sqlPath(f.path)).join(', ')}]`;
+    parts.push(
+      `SELECT ${projection(scan.present, ident)}, "aws-account-id" AS aws_account_id, "aws-region" AS aws_region ` +
+        `FROM read_parquet(${list}, hive_partitioning = true, hive_types_autocast = false)`,
     );
   }
   if (parts.length === 0) {

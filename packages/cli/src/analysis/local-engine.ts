@@ -53,6 +53,11 @@ export async function parquetColumns(db: DuckDBConnection, path: string): Promis
 export class LocalEngine implements QueryEngine {
   private connection?: Promise<DuckDBConnection>;
 
+  /** Column names per Parquet file, read once. */
+  private readonly schemas = new Map<string, Promise<string[]>>();
+  /** The scope the `flows` view was last built for, and what it read. */
+  private prepared?: { key: string; stats: { files: number; bytes: number } };
+
   constructor(private readonly options: LocalEngineOptions) {}
 
   private db(): Promise<DuckDBConnection> {
@@ -63,6 +68,9 @@ export class LocalEngine implements QueryEngine {
   /** Builds the `flows` view over the files that can hold records of the range and scope. */
   async prepare(params: QueryParams): Promise<{ files: number; bytes: number }> {
     validateParams(params);
+    // Catalog runs repeat the same scope: build the view once per scope.
+    const key = JSON.stringify([params.since, params.until, params.accounts ?? [], params.regions ?? []]);
+    if (this.prepared?.key === key) return this.prepared.stats;
     const all = await scanStore(this.options.store, {
       since: params.since,
       until: params.until,
@@ -83,13 +91,22 @@ export class LocalEngine implements QueryEngine {
       fileFormat: this.options.fileFormat,
     });
     const db = await this.db();
-    const direct = await flowsSelect(files, (path) => parquetColumns(db, path));
+    const direct = await flowsSelect(files, (path) => {
+      let cols = this.schemas.get(path);
+      if (!cols) {
+        cols = parquetColumns(db, path);
+        this.schemas.set(path, cols);
+      }
+      return cols;
+    });
     const select = streams.length > 0 ? `${direct}\nUNION ALL\n${streamSelect(streams)}` : direct;
     await db.run(`CREATE OR REPLACE TEMP VIEW flows AS ${select}`);
-    return {
+    const stats = {
       files: files.length + streams.length,
       bytes: files.reduce((n, f) => n + f.size, 0) + streams.reduce((n, f) => n + f.size, 0),
     };
+    this.prepared = { key, stats };
+    return stats;
   }
 
   /** Runs SQL against the prepared view. */
