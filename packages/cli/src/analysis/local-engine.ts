@@ -28,7 +28,10 @@ export async function openDuckDb(threads?: number): Promise<DuckDBConnection> {
     autoload_known_extensions: 'false',
     ...(threads ? { threads: String(threads) } : {}),
   });
-  return instance.connect();
+  const connection = await instance.connect();
+  // Flow-log objects never change once written: keep Parquet footers across the queries of a session.
+  await connection.run('SET parquet_metadata_cache = true');
+  return connection;
 }
 
 /** Converts a DuckDB value to a plain cell: integers as numbers (strings beyond 2^53), other values as text. */

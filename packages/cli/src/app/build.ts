@@ -9,6 +9,7 @@ import {
 import { App, type CfnStackSet, Tags } from 'aws-cdk-lib';
 import type { DeliveryPath, FlowlakeConfig, MemberGroupConfig } from '../config/index.js';
 import { FlowlakeError } from '../errors.js';
+import { addAnalytics } from './analytics.js';
 import { type AppPlan, type PlannedStack, planApp } from './plan.js';
 
 /** Context every flowlake app synthesizes with: deterministic output, no stack traces (fast, small). */
@@ -187,6 +188,7 @@ export function buildApp(c: FlowlakeConfig, opts: BuildOptions = {}): { app: App
     objectLock: c.retention.objectLock,
     bucketName: plan.bucketName,
   });
+  addAnalytics(central, c);
   for (const s of plan.stacks) {
     if (s.groupIndex === undefined) continue;
     const ctx = { app, config: c, plan, central, stack: s, group: c.members[s.groupIndex] };

@@ -12,6 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { STREAM_SERVICE_SEGMENT } from '../streaming/streaming-delivery.js';
 import { QUERY_CATALOG, renderNamedQuery } from './queries/index.js';
 import {
   dataColumns,
@@ -43,8 +44,8 @@ export interface DirectTableOptions extends AnalyticsTableOptions {
 
 /** Options of the streaming-path table. */
 export interface StreamingTableOptions extends AnalyticsTableOptions {
-  /** Folder before `AWSLogs/` where the streaming path writes (Hive + per-hour layout below it). */
-  readonly prefix: string;
+  /** Folder before `AWSLogs/` where the streaming path writes. @default - the catalog's prefix */
+  readonly prefix?: string;
 }
 
 /** One table of the catalog: which objects it reads. Create with the static factories. */
@@ -71,8 +72,11 @@ export class AnalyticsTable {
     );
   }
 
-  /** Newline-delimited JSON (gzip) written by the streaming path under `<prefix>/AWSLogs/...` (Hive + per hour). */
-  static streamingJson(options: StreamingTableOptions): AnalyticsTable {
+  /**
+   * Newline-delimited JSON (gzip, hyphenated field names as keys) written by the streaming path under
+   * `AWSLogs/aws-account-id=<acct>/vpcflowlogs-stream/aws-region=<region>/year=/month=/day=/hour=/`.
+   */
+  static streamingJson(options: StreamingTableOptions = {}): AnalyticsTable {
     return new AnalyticsTable(options.name ?? 'flows_streaming', 'json', true, true, options, options.prefix);
   }
 
@@ -281,7 +285,12 @@ export class AnalyticsCatalog extends Construct {
   /** Location template and table input for one table. */
   private createTable(t: AnalyticsTable, years: [number, number]): glue.CfnTable {
     const prefix = t.prefix === undefined ? this.prefix : `${t.prefix.replace(/^\/+|\/+$/g, '')}/`;
-    const source = { hive: t.hive, perHour: t.perHour, prefix };
+    const source = {
+      hive: t.hive,
+      perHour: t.perHour,
+      prefix,
+      service: t.format === 'json' ? STREAM_SERVICE_SEGMENT : undefined,
+    };
     const storage = storageFormat(t.format, t.fields);
     const bucket = this.props.bucket.bucketName;
     const table = new glue.CfnTable(this, `Table-${t.name}`, {

@@ -49,12 +49,14 @@ export function dataColumns(fields: readonly string[] = ALL_VPC_FIELDS_V2_V8): {
  * The S3 location template for partition projection (`${...}` are Athena placeholders, not JavaScript ones),
  * relative to the bucket: it mirrors the key layouts in `@flowlake/flowlogs` keys.ts.
  */
-export function locationTemplate(source: Pick<FlowTableSource, 'hive' | 'perHour' | 'prefix'>): string {
+export function locationTemplate(
+  source: Pick<FlowTableSource, 'hive' | 'perHour' | 'prefix'> & { service?: string },
+): string {
   const v = (name: string) => `\${${name}}`;
   const base = `${source.prefix}AWSLogs/`;
   if (source.hive) {
     return (
-      `${base}aws-account-id=${v('aws_account_id')}/aws-service=vpcflowlogs/aws-region=${v('aws_region')}/` +
+      `${base}aws-account-id=${v('aws_account_id')}/${source.service ?? 'aws-service=vpcflowlogs'}/aws-region=${v('aws_region')}/` +
       `year=${v('year')}/month=${v('month')}/day=${v('day')}/${source.perHour ? `hour=${v('hour')}/` : ''}`
     );
   }

@@ -114,8 +114,9 @@ describe('AnalyticsCatalog', () => {
       },
     });
     const json = tableParams(template, 'flows_streaming');
-    expect(json['storage.location.template']).toMatch(
-      /\/streaming\/AWSLogs\/aws-account-id=\$\{aws_account_id\}\//,
+    expect(json['storage.location.template']).toBe(
+      's3://flowlake-flowlogs-999999999999-eu-west-1/streaming/AWSLogs/aws-account-id=${aws_account_id}/' +
+        'vpcflowlogs-stream/aws-region=${aws_region}/year=${year}/month=${month}/day=${day}/hour=${hour}/',
     );
     template.hasResourceProperties('AWS::Glue::Table', {
       TableInput: {

@@ -260,11 +260,11 @@ LIMIT {{limit}}`,
   FROM {{flows}}
   WHERE {{filter}} AND log_status = 'OK' AND ({{internal:srcaddr}} <> {{internal:dstaddr}})
 ), firsts AS (
-  SELECT peer, min(start) AS first_seen, count(*) AS flows, sum(bytes) AS bytes,
+  SELECT peer, min(start) AS first_seen, max(start) AS last_seen, count(*) AS flows, sum(bytes) AS bytes,
     count(DISTINCT local_addr) AS local_addresses
   FROM peers GROUP BY peer
 ), bounds AS (
-  SELECT min(start) AS lo, max(start) AS hi FROM peers
+  SELECT min(first_seen) AS lo, max(last_seen) AS hi FROM firsts
 )
 SELECT peer, first_seen, flows, bytes, local_addresses
 FROM firsts CROSS JOIN bounds
@@ -286,6 +286,7 @@ JOIN {{flows}} i
   ON e.srcaddr = i.srcaddr AND e.dstaddr = i.dstaddr AND e.srcport = i.srcport AND e.dstport = i.dstport
   AND e.protocol = i.protocol
 WHERE {{filter:e}} AND {{filter:i}} AND e.flow_direction = 'egress' AND i.flow_direction = 'ingress'
+  AND {{internal:e.srcaddr}} AND {{internal:e.dstaddr}}
   AND e.aws_account_id <> i.aws_account_id AND e.action = 'ACCEPT' AND abs(e.start - i.start) <= 600
 GROUP BY e.aws_account_id, i.aws_account_id
 ORDER BY bytes DESC, src_account, dst_account

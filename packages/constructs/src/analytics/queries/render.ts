@@ -164,11 +164,13 @@ export function filterPredicate(params: QueryParams, target: RenderTarget, alias
   return terms.join(' AND ');
 }
 
-const MACRO_RE = /\{\{([a-z]+)(?::([a-z_]+))?\}\}/g;
+const MACRO_RE = /\{\{([a-z]+)(?::([a-z_.]+))?\}\}/g;
 const IDENT_RE = /^[a-z_][a-z0-9_]*$/;
+/** A column, optionally qualified by a table alias (`e.srcaddr`). */
+const COLUMN_RE = /^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$/;
 
 function column(arg: string | undefined, macro: string): string {
-  if (!arg || !IDENT_RE.test(arg))
+  if (!arg || !COLUMN_RE.test(arg))
     throw new QueryRenderError(macro, `macro {{${macro}}} needs a column name`);
   return arg;
 }
