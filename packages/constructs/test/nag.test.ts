@@ -16,6 +16,8 @@ const BUCKET = `arn:aws:s3:::flowlake-flowlogs-${CENTRAL}-${REGION}`;
 const KEY = `arn:aws:kms:${REGION}:${CENTRAL}:key/11111111-2222-3333-4444-555555555555`;
 const DELIVERIES: Record<string, () => MemberFlowLogsProps['delivery']> = {
   'direct-s3': () => FlowLogDelivery.directToS3({ centralBucketArn: BUCKET }),
+  'replication (key alias)': () =>
+    FlowLogDelivery.replication({ centralBucketArn: BUCKET, centralAccount: CENTRAL, centralRegion: REGION }),
   replication: () =>
     FlowLogDelivery.replication({
       centralBucketArn: BUCKET,
@@ -32,7 +34,7 @@ function stacksOf(path: string): Stack[] {
     env: { account: CENTRAL, region: REGION },
     organizationId: ORG_ID,
     memberAccounts: [MEMBER_A, MEMBER_B],
-    allowReplication: path === 'replication',
+    allowReplication: path.startsWith('replication'),
     objectLock: { mode: 'GOVERNANCE', days: 30 },
   });
   const delivery = DELIVERIES[path];

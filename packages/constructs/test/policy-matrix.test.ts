@@ -61,6 +61,7 @@ let noAclPolicy: PolicyJson;
 let keyArn: string;
 let keyPolicy: PolicyJson;
 let memberRolePolicy: PolicyJson;
+let aliasRolePolicy: PolicyJson;
 let memberContextConditions: ReturnType<typeof withoutSimulatorUnsupportedKeys>['removed'];
 let keyContextConditions: ReturnType<typeof withoutSimulatorUnsupportedKeys>['removed'];
 
@@ -94,6 +95,17 @@ beforeAll(() => {
     memberPolicies.managedPolicyWithSid('WriteOwnPrefixInCentralBucket'),
   );
   memberRolePolicy = roleStripped.policy;
+  const aliasMember = new MemberFlowLogsStack(new App(), 'AliasMember', {
+    env: { account: MEMBER_A, region: REGION },
+    delivery: FlowLogDelivery.replication({
+      centralBucketArn: BUCKET,
+      centralAccount: CENTRAL,
+      centralRegion: REGION,
+    }),
+  });
+  aliasRolePolicy = withoutSimulatorUnsupportedKeys(
+    new TemplatePolicies(aliasMember, MEMBER_A, REGION).managedPolicyWithSid('EncryptReplicasWithCentralKey'),
+  ).policy;
   memberContextConditions = roleStripped.removed;
   expect(memberPolicies.roleName()).toBe(`flowlake-replication-${REGION}`);
 });
@@ -358,6 +370,16 @@ const roleCtx = (acct: string, via = `s3.${REGION}.amazonaws.com`) => ({
 });
 
 const kmsCases: Case[] = [
+  [
+    'a member role named to the key by alias may encrypt replicas through S3',
+    kms('kms:Encrypt', roleCtx(MEMBER_A), replicationRole(MEMBER_A), () => aliasRolePolicy),
+    'Allowed',
+  ],
+  [
+    'a member role named to the key by alias cannot decrypt archive objects',
+    kms('kms:Decrypt', roleCtx(MEMBER_A), replicationRole(MEMBER_A), () => aliasRolePolicy),
+    'ImplicitlyDenied',
+  ],
   [
     'log delivery may generate data keys for the archive bucket',
     kms('kms:GenerateDataKey', { ...deliveryContext(MEMBER_A, ORG_ID), ...s3Ctx() }),

@@ -5,7 +5,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { policySizeBytes } from '../internal/intrinsics.js';
 import { acknowledgeNag } from '../internal/nag.js';
-import { checkAccountId, checkOrganizationId, normalizePrefix } from '../internal/names.js';
+import {
+  ARCHIVE_KEY_ALIAS,
+  checkAccountId,
+  checkOrganizationId,
+  normalizePrefix,
+} from '../internal/names.js';
 import { secureBucketProps } from '../internal/secure-bucket.js';
 import { type ArchiveSenders, archiveBucketStatements, archiveKeyStatements } from './archive-policy.js';
 import { type ArchiveRetention, archiveLifecycleRules } from './lifecycle.js';
@@ -94,6 +99,8 @@ export class CentralArchive extends Construct {
   public readonly bucket: s3.Bucket;
   /** The customer managed key that encrypts the flow-log bucket. */
   public readonly key: kms.Key;
+  /** The key's alias (`alias/flowlake-flowlogs`), which member replication uses when it is not given the key ARN. */
+  public readonly keyAlias: kms.Alias;
   /** The bucket that receives the flow-log bucket's server access logs (SSE-S3, as S3 requires). */
   public readonly accessLogsBucket: s3.Bucket;
   /** The normalized folder before `AWSLogs/` (`''` or `folder/`). */
@@ -119,6 +126,11 @@ export class CentralArchive extends Construct {
     this.key = new kms.Key(this, 'Key', {
       description: 'flowlake: encrypts the central VPC flow-log archive',
       enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.keyAlias = new kms.Alias(this, 'KeyAlias', {
+      aliasName: ARCHIVE_KEY_ALIAS,
+      targetKey: this.key,
       removalPolicy,
     });
 

@@ -4,6 +4,9 @@ export const LOG_DELIVERY_PRINCIPAL = 'delivery.logs.amazonaws.com';
 /** Name prefix of the replication role that every member account creates (one per region). */
 export const REPLICATION_ROLE_PREFIX = 'flowlake-replication-';
 
+/** Alias of the central archive's KMS key; lets member stacks name the key before its ARN is known. */
+export const ARCHIVE_KEY_ALIAS = 'alias/flowlake-flowlogs';
+
 /** Tag put on every flow log that flowlake creates, so they can be found and removed again. */
 export const MANAGED_TAG_KEY = 'flowlake:managed';
 

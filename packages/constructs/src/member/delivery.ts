@@ -6,6 +6,7 @@ import { Construct, type IDependable } from 'constructs';
 import { logDeliveryStatements } from '../central/archive-policy.js';
 import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 import {
+  ARCHIVE_KEY_ALIAS,
   accountPrefixes,
   checkAccountId,
   normalizePrefix,
@@ -33,10 +34,16 @@ export interface DirectToS3Props {
 export interface ReplicationDeliveryProps {
   /** ARN of the central flow-log bucket. */
   readonly centralBucketArn: string;
-  /** ARN of the central bucket's KMS key (replicas are encrypted with it). */
-  readonly centralKeyArn: string;
+  /**
+   * ARN of the central bucket's KMS key (replicas are encrypted with it).
+   * @default - the archive key's alias `alias/flowlake-flowlogs` in `centralRegion` (S3 accepts an alias ARN as
+   * ReplicaKmsKeyID), so members can be deployed without first reading the key ARN from the central stack
+   */
+  readonly centralKeyArn?: string;
   /** Account id of the log-archive account (owner of the replicas). */
   readonly centralAccount: string;
+  /** Region of the central bucket. Required when `centralKeyArn` is not given. @default - taken from `centralKeyArn` */
+  readonly centralRegion?: string;
   /** Folder before `AWSLogs/`; must match the central archive's `prefix`. @default - none */
   readonly prefix?: string;
   /** Days the local copy is kept. @default 7 */
@@ -94,6 +101,12 @@ class ReplicationDelivery extends FlowLogDelivery {
   constructor(private readonly props: ReplicationDeliveryProps) {
     super();
     checkAccountId(props.centralAccount, 'centralAccount');
+    if (!props.centralKeyArn && !props.centralRegion) {
+      throw new Error(
+        'replication: give centralKeyArn (the central stack output KeyArn) or centralRegion (the central bucket ' +
+          'region; replicas are then encrypted through the key alias alias/flowlake-flowlogs).',
+      );
+    }
     const days = props.localExpirationDays ?? 7;
     if (!Number.isInteger(days) || days < 1)
       throw new Error(`localExpirationDays must be a whole number >= 1, got ${days}.`);
@@ -200,6 +213,14 @@ export class LocalReplicatedBucket extends Construct {
       ),
       "Replicas go under this account's own AWSLogs/<account>/ prefixes (both key layouts) in the central bucket.",
     );
+    if (!props.centralKeyArn) {
+      acknowledgeNag(
+        this.policy,
+        [iam5Resource(this, centralKeyResource(props))],
+        'The central key is named by its alias, and IAM authorizes KMS against key ARNs: any key of the archive ' +
+          'account, but only through S3 and only for objects of the central bucket (encryption context).',
+      );
+    }
   }
 
   private createPolicy(props: ReplicationDeliveryProps): iam.ManagedPolicy {
@@ -240,7 +261,7 @@ export class LocalReplicatedBucket extends Construct {
         new iam.PolicyStatement({
           sid: 'EncryptReplicasWithCentralKey',
           actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: [props.centralKeyArn],
+          resources: [centralKeyResource(props)],
           conditions: {
             StringLike: {
               'kms:ViaService': 's3.*.amazonaws.com',
@@ -269,7 +290,7 @@ export class LocalReplicatedBucket extends Construct {
             bucket: props.centralBucketArn,
             account: props.centralAccount,
             accessControlTranslation: { owner: 'Destination' },
-            encryptionConfiguration: { replicaKmsKeyId: props.centralKeyArn },
+            encryptionConfiguration: { replicaKmsKeyId: replicaKeyId(props) },
             replicationTime: rtc ? { status: 'Enabled', time: { minutes: 15 } } : undefined,
             metrics: rtc ? { status: 'Enabled', eventThreshold: { minutes: 15 } } : undefined,
           },
@@ -278,4 +299,23 @@ export class LocalReplicatedBucket extends Construct {
     };
     cfn.node.addDependency(this.role, this.policy);
   }
+}
+
+/** The KMS key (or alias) ARN replicas are encrypted with. */
+function replicaKeyId(props: ReplicationDeliveryProps): string {
+  return (
+    props.centralKeyArn ??
+    `arn:${Aws.PARTITION}:kms:${props.centralRegion}:${props.centralAccount}:${ARCHIVE_KEY_ALIAS}`
+  );
+}
+
+/**
+ * The key resource the replication role may use. IAM authorizes KMS calls against the key ARN, never the alias, so
+ * without a key ARN it is every key of the central account in its region, still limited by the policy's
+ * `kms:ViaService` (S3) and encryption-context (central bucket) conditions.
+ */
+export function centralKeyResource(props: ReplicationDeliveryProps): string {
+  return (
+    props.centralKeyArn ?? `arn:${Aws.PARTITION}:kms:${props.centralRegion}:${props.centralAccount}:key/*`
+  );
 }

@@ -58,6 +58,13 @@ describe('CentralArchive bucket', () => {
     });
   });
 
+  test('the key has the fixed alias members use before they know its ARN', () => {
+    synth({ organizationId: ORG_ID }).hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/flowlake-flowlogs',
+      TargetKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }),
+    });
+  });
+
   test('the KMS key is named by ARN in default encryption (a key id makes delivery fail)', () => {
     const t = synth({ organizationId: ORG_ID });
     const buckets = Object.values(t.findResources('AWS::S3::Bucket')) as Array<{

@@ -236,7 +236,51 @@ describe('MemberFlowLogs, replication', () => {
     });
   });
 
+  test('without the key ARN, replicas are encrypted through the archive key alias', () => {
+    const t = synth({
+      delivery: FlowLogDelivery.replication({
+        centralBucketArn: CENTRAL_BUCKET,
+        centralAccount: CENTRAL,
+        centralRegion: REGION,
+      }),
+    });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: {
+        Rules: [
+          Match.objectLike({
+            Destination: Match.objectLike({
+              EncryptionConfiguration: {
+                ReplicaKmsKeyID: {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, `:kms:${REGION}:${CENTRAL}:alias/flowlake-flowlogs`],
+                  ],
+                },
+              },
+            }),
+          }),
+        ],
+      },
+    });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'EncryptReplicasWithCentralKey',
+            Resource: {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:kms:${REGION}:${CENTRAL}:key/*`]],
+            },
+            Condition: { StringLike: Match.objectLike({ 'kms:ViaService': 's3.*.amazonaws.com' }) },
+          }),
+        ]),
+      },
+    });
+  });
+
   test('bad replication settings are rejected', () => {
+    expect(() =>
+      FlowLogDelivery.replication({ centralBucketArn: CENTRAL_BUCKET, centralAccount: CENTRAL }),
+    ).toThrow(/give centralKeyArn .* or centralRegion/);
     expect(() => replication({ centralAccount: 'central' })).toThrow(/'central' is not an AWS account id/);
     expect(() => replication({ localExpirationDays: 0 })).toThrow(/localExpirationDays/);
   });
