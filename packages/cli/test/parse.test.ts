@@ -73,7 +73,7 @@ describe('flowlake parse', () => {
   it('reads stdin (- or no file) and needs --format when there is no header', async () => {
     const missing = await run(['-'], `${SSH}\n`);
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/<stdin>: the object has no header line/);
+    expect(missing.err).toMatch(/<stdin> has no header line naming its fields/);
     expect(missing.err).toMatch(/--format/);
     const ok = await run(['--format', 'default'], `${SSH}\n`);
     expect(ok.code).toBe(0);

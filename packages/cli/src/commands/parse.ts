@@ -67,8 +67,8 @@ export const parseCommand: CommandSpec = {
   configure: (cmd) =>
     cmd
       .description(
-        'Parse VPC / Transit Gateway flow-log records from files or standard input and print one JSON object per\n' +
-          'record (AWS hyphenated keys) on stdout. Bad lines are reported on stderr and never stop the run.',
+        'Parse VPC / Transit Gateway flow-log records from files or standard input and print one JSON object ' +
+          'per record (AWS hyphenated keys) on stdout. Bad lines are reported on stderr and never stop the run.',
       )
       .argument('[files...]', "flow-log files, plain or .gz; '-' or nothing reads standard input")
       .option(
@@ -109,7 +109,9 @@ export const parseCommand: CommandSpec = {
             ? new FlowlakeError('UnknownField', `${name}: ${e.message}`, {
                 hint: "'flowlake fields' lists the fields flowlake knows; check the header line of the file",
               })
-            : new FlowlakeError('FormatRequired', `${name}: ${e.message}`, { hint: FORMAT_HINT });
+            : new FlowlakeError('FormatRequired', `${name} has no header line naming its fields`, {
+                hint: FORMAT_HINT,
+              });
         }
         if (e instanceof DecompressError) {
           io.err(`${name}: ${e.message}\n`);
