@@ -9,7 +9,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
+import { bundleHandler } from '../internal/bundle.js';
 import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 
 let bundleDir: string | undefined;
@@ -21,19 +21,9 @@ let bundleDir: string | undefined;
  */
 export function transformBundleDir(): string {
   if (bundleDir) return bundleDir;
-  const result = buildSync({
-    entryPoints: [fileURLToPath(new URL('../handlers/firehose-transform.ts', import.meta.url))],
-    bundle: true,
-    minify: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node24',
-    external: ['@aws-sdk/*'],
-    write: false,
-    logLevel: 'silent',
-    legalComments: 'none',
+  const code = bundleHandler({
+    file: fileURLToPath(new URL('../handlers/firehose-transform.ts', import.meta.url)),
   });
-  const code = result.outputFiles[0].contents;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), 'flowlake-assets', `firehose-transform-${hash}`);
   mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
+import { bundleHandler } from '../../internal/bundle.js';
 
 /** CloudFormation's limit for inline Lambda code (`Code.ZipFile`), in characters. */
 export const INLINE_CODE_LIMIT = 4096;
@@ -13,22 +13,10 @@ let cached: string | undefined;
  */
 export function enablerInlineCode(): string {
   if (cached !== undefined) return cached;
-  const result = buildSync({
-    stdin: {
-      contents: "export { handler } from './handler.ts';",
-      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
-      loader: 'ts',
-    },
-    bundle: true,
-    minify: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node24',
-    external: ['@aws-sdk/*'],
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0].text.trim();
+  const code = bundleHandler({
+    stdin: "export { handler } from './handler.ts';",
+    resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+  }).trim();
   if (code.length > INLINE_CODE_LIMIT) {
     throw new Error(
       `The VPC flow-log enabler bundles to ${code.length} characters, over the ${INLINE_CODE_LIMIT}-character ` +
