@@ -1,12 +1,18 @@
 import {
+  addGuardDutyPublishingAccess,
+  addOrganizationTrailAccess,
   CentralArchiveStack,
   FlowLogDelivery,
+  GuardDutyAdminStack,
+  GuardDutyDelegationStack,
   type MemberFlowLogsProps,
   MemberFlowLogsStack,
+  OrganizationTrailStack,
   OrgRolloutStack,
   VpcSelection,
 } from '@flowlake/constructs';
 import { App, type CfnStackSet, Tags } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { DeliveryPath, FlowlakeConfig, MemberGroupConfig } from '../config/index.js';
 import { FlowlakeError } from '../errors.js';
 import { addAnalytics } from './analytics.js';
@@ -136,10 +142,14 @@ export function assertBuildable(c: FlowlakeConfig, plan: AppPlan): void {
         { hint: 'use delivery: direct-s3 or replication for this group (see docs/config.md#delivery)' },
       );
     }
-    if (s.kind === 'cloudtrail' || s.kind === 'guardduty') {
-      throw new FlowlakeError('FeatureNotAvailable', `${s.kind} cannot be synthesized yet in this version`, {
-        hint: `set ${s.kind}: false for now`,
-      });
+    if (s.kind === 'guardduty' && !c.central.keyArn) {
+      throw new FlowlakeError(
+        'CentralKeyArnRequired',
+        'GuardDuty exports findings encrypted with the central key, whose ARN the GuardDuty stacks need',
+        {
+          hint: 'deploy the central stack first, then set central.keyArn to its KeyArn output (see docs/security-events.md)',
+        },
+      );
     }
   }
 }
@@ -195,6 +205,84 @@ export function buildApp(c: FlowlakeConfig, opts: BuildOptions = {}): { app: App
     if (s.kind === 'member') buildMember(ctx);
     if (s.kind === 'rollout') buildRollout(ctx);
   }
+  buildSecurityEventStacks(app, c, plan, central);
   for (const [k, v] of Object.entries(c.tags)) Tags.of(app).add(k, v);
   return { app, plan };
+}
+
+/** Trail name of a flowlake app (the archive bucket policy binds it by ARN). */
+export function trailName(c: FlowlakeConfig): string {
+  return `${c.name}-organization-trail`;
+}
+
+/**
+ * The organization trail and GuardDuty stacks (docs/security-events.md), and their statements in the central
+ * bucket and key policies (the central stack is deployed first, so the policies exist when the services check them).
+ */
+function buildSecurityEventStacks(
+  app: App,
+  c: FlowlakeConfig,
+  plan: AppPlan,
+  central: CentralArchiveStack,
+): void {
+  for (const s of plan.stacks) {
+    const env = { account: s.account, region: s.region };
+    if (s.kind === 'cloudtrail') {
+      // Validation guarantees the organization and its management account when cloudtrail is on.
+      const organizationId = c.organization!.id;
+      addOrganizationTrailAccess(central.bucket, {
+        managementAccountId: s.account,
+        organizationId,
+        trailName: trailName(c),
+        trailRegion: s.region,
+        keyPrefix: c.cloudtrail.prefix,
+      });
+      const trail = new OrganizationTrailStack(app, s.id, {
+        env,
+        description:
+          'flowlake: organization CloudTrail trail into the central archive (deploy after the central stack)',
+        archiveBucketName: plan.bucketName,
+        archiveAccountId: c.central.account,
+        organizationId,
+        trailName: trailName(c),
+        keyPrefix: c.cloudtrail.prefix,
+        readerAccountIds: [...new Set([s.account, c.central.account])],
+        cloudWatchLogs: c.cloudtrail.cloudWatchLogs
+          ? { retention: c.cloudtrail.cloudWatchLogsRetentionDays as logs.RetentionDays }
+          : undefined,
+      });
+      trail.addDependency(central);
+    } else if (s.kind === 'guardduty-delegation') {
+      const admin = new GuardDutyDelegationStack(app, s.id, {
+        env,
+        description: 'flowlake: GuardDuty delegated administrator (management account)',
+        adminAccountId: c.guardduty.delegatedAdminAccount ?? c.central.account,
+      });
+      admin.addDependency(central);
+    }
+  }
+  const adminAccount = c.guardduty.delegatedAdminAccount ?? c.central.account;
+  let granted = false;
+  for (const s of plan.stacks) {
+    if (s.kind !== 'guardduty') continue;
+    if (!granted) {
+      addGuardDutyPublishingAccess(central.bucket, central.key, { adminAccountId: adminAccount });
+      granted = true;
+    }
+    const stack = new GuardDutyAdminStack(app, s.id, {
+      env: { account: s.account, region: s.region },
+      description: `flowlake: GuardDuty administrator ${s.region}: auto-enable, findings export and routing`,
+      archiveBucketName: plan.bucketName,
+      archiveAccountId: c.central.account,
+      // assertBuildable guarantees the key ARN when GuardDuty is on.
+      publishingKeyArn: c.central.keyArn!,
+      autoEnable: c.guardduty.autoEnable,
+      findingPublishingFrequency: c.guardduty.findingFrequency,
+    });
+    stack.addDependency(central);
+    const delegation = app.node.tryFindChild(
+      s.id.replace(`${c.name}-guardduty-`, `${c.name}-guardduty-delegation-`),
+    );
+    if (delegation instanceof GuardDutyDelegationStack) stack.addDependency(delegation);
+  }
 }

@@ -1,7 +1,13 @@
 import type { DeliveryPath, FlowlakeConfig, MemberGroupConfig } from '../config/index.js';
 
 /** What kind of stack a planned stack is. */
-export type StackKind = 'central' | 'member' | 'rollout' | 'cloudtrail' | 'guardduty';
+export type StackKind =
+  | 'central'
+  | 'member'
+  | 'rollout'
+  | 'cloudtrail'
+  | 'guardduty-delegation'
+  | 'guardduty';
 
 /** One CloudFormation stack (or StackSet-holding stack) that the app synthesizes. */
 export interface PlannedStack {
@@ -185,15 +191,34 @@ export function planApp(c: FlowlakeConfig): AppPlan {
       creates: [`organization trail -> s3://${bucketName}/${c.cloudtrail.prefix}/ (KMS, validation on)`],
     });
   }
-  if (c.guardduty.enabled) {
-    stacks.push({
-      id: `${c.name}-guardduty`,
-      kind: 'guardduty',
-      account: c.guardduty.delegatedAdminAccount ?? c.central.account,
-      region: home,
-      wave: 2,
-      creates: ['GuardDuty organization configuration + publishing destination in the archive'],
-    });
+  const management = c.organization?.managementAccount;
+  if (c.guardduty.enabled && management) {
+    // GuardDuty is regional: designate and configure the administrator in every region flow logs come from.
+    const regions = [...new Set([home, ...c.members.flatMap((m) => m.regions)])];
+    const admin = c.guardduty.delegatedAdminAccount ?? c.central.account;
+    for (const region of regions) {
+      stacks.push({
+        id: `${c.name}-guardduty-delegation-${region}`,
+        kind: 'guardduty-delegation',
+        account: management,
+        region,
+        wave: 2,
+        creates: [`GuardDuty delegated administrator ${admin}`],
+      });
+    }
+    for (const region of regions) {
+      stacks.push({
+        id: `${c.name}-guardduty-${region}`,
+        kind: 'guardduty',
+        account: admin,
+        region,
+        wave: 3,
+        creates: [
+          `GuardDuty organization auto-enable ${c.guardduty.autoEnable}, findings -> s3://${bucketName}/guardduty/ (KMS)`,
+          'EventBridge rule: findings -> CloudWatch Logs (KMS)',
+        ],
+      });
+    }
   }
   return { stacks, bucketName };
 }

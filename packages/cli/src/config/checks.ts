@@ -121,6 +121,14 @@ export function crossCheck(c: BaseFlowlakeConfig, ctx: Ctx): void {
       "add organization.managementAccount: '<12-digit id>'",
     );
   }
+  if (c.guardduty.enabled && c.organization && !c.organization.managementAccount) {
+    issue(
+      ctx,
+      ['organization'],
+      'the GuardDuty delegated administrator is designated from the management account, which is not given',
+      "add organization.managementAccount: '<12-digit id>'",
+    );
+  }
   if (
     effectiveRolloutMode(c) === 'stacksets' &&
     c.rollout.callAs === 'SELF' &&

@@ -209,10 +209,16 @@ export interface GuardDutyFindingsHubProps {
    */
   readonly detector?: GuardDutyDetector;
   /**
-   * Auto-enable GuardDuty for all organization members (new and existing) from this administrator.
-   * @default true
+   * Auto-enable GuardDuty for organization members: `ALL` (new and existing), `NEW` (accounts that join later), or
+   * `NONE` (leave the organization configuration alone).
+   * @default 'ALL'
    */
-  readonly autoEnableOrganizationMembers?: boolean;
+  readonly autoEnable?: 'ALL' | 'NEW' | 'NONE';
+  /**
+   * How often updated findings are exported and sent to EventBridge (set on the administrator's detector).
+   * @default - the detector's setting (GuardDuty's default: SIX_HOURS; `GuardDutyDetector.create()`: FIFTEEN_MINUTES)
+   */
+  readonly findingPublishingFrequency?: 'FIFTEEN_MINUTES' | 'ONE_HOUR' | 'SIX_HOURS';
   /**
    * GuardDuty protection plans to auto-enable for all members (each is billed), e.g. `S3_DATA_EVENTS`,
    * `EKS_AUDIT_LOGS`, `EBS_MALWARE_PROTECTION`, `RDS_LOGIN_EVENTS`, `LAMBDA_NETWORK_LOGS`, `RUNTIME_MONITORING`.
@@ -255,7 +261,24 @@ export class GuardDutyFindingsHub extends Construct {
     const stack = Stack.of(this);
     this.detectorId = (props.detector ?? GuardDutyDetector.lookup())._bind(this);
 
-    if (props.autoEnableOrganizationMembers ?? true) {
+    const autoEnable = props.autoEnable ?? 'ALL';
+    if (props.findingPublishingFrequency) {
+      sdkCall(this, 'DetectorSettings', {
+        onCreate: {
+          service: 'GuardDuty',
+          action: 'updateDetector',
+          parameters: { DetectorId: this.detectorId, FindingPublishingFrequency: props.findingPublishingFrequency },
+          physicalResourceId: cr.PhysicalResourceId.of('guardduty-detector-settings'),
+        },
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['guardduty:UpdateDetector'],
+            resources: [stack.formatArn({ service: 'guardduty', resource: 'detector', resourceName: this.detectorId })],
+          }),
+        ],
+      });
+    }
+    if (autoEnable !== 'NONE') {
       const features = (props.features ?? []).map((name) => {
         if (!/^[A-Z][A-Z0-9_]+$/.test(name)) {
           throw new Error(
@@ -270,8 +293,8 @@ export class GuardDutyFindingsHub extends Construct {
           action: 'updateOrganizationConfiguration',
           parameters: {
             DetectorId: this.detectorId,
-            AutoEnableOrganizationMembers: 'ALL',
-            ...(features.length > 0 ? { Features: features } : {}),
+            AutoEnableOrganizationMembers: autoEnable,
+            ...(features.length > 0 ? { Features: features.map((f) => ({ ...f, AutoEnable: autoEnable })) } : {}),
           },
           physicalResourceId: cr.PhysicalResourceId.of('guardduty-organization-configuration'),
         },
