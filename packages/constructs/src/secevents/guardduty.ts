@@ -267,13 +267,18 @@ export class GuardDutyFindingsHub extends Construct {
         onCreate: {
           service: 'GuardDuty',
           action: 'updateDetector',
-          parameters: { DetectorId: this.detectorId, FindingPublishingFrequency: props.findingPublishingFrequency },
+          parameters: {
+            DetectorId: this.detectorId,
+            FindingPublishingFrequency: props.findingPublishingFrequency,
+          },
           physicalResourceId: cr.PhysicalResourceId.of('guardduty-detector-settings'),
         },
         statements: [
           new iam.PolicyStatement({
             actions: ['guardduty:UpdateDetector'],
-            resources: [stack.formatArn({ service: 'guardduty', resource: 'detector', resourceName: this.detectorId })],
+            resources: [
+              stack.formatArn({ service: 'guardduty', resource: 'detector', resourceName: this.detectorId }),
+            ],
           }),
         ],
       });
@@ -294,7 +299,9 @@ export class GuardDutyFindingsHub extends Construct {
           parameters: {
             DetectorId: this.detectorId,
             AutoEnableOrganizationMembers: autoEnable,
-            ...(features.length > 0 ? { Features: features.map((f) => ({ ...f, AutoEnable: autoEnable })) } : {}),
+            ...(features.length > 0
+              ? { Features: features.map((f) => ({ ...f, AutoEnable: autoEnable })) }
+              : {}),
           },
           physicalResourceId: cr.PhysicalResourceId.of('guardduty-organization-configuration'),
         },
