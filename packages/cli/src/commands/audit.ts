@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { positiveInt } from '../analysis/options.js';
 import { AuditClients } from '../audit/clients.js';
 import { planFromConfig } from '../audit/config-plan.js';
 import { listOrgAccounts, type OrgAccount } from '../audit/org-accounts.js';
@@ -11,16 +12,6 @@ import type { Io } from '../io.js';
 import { VERSION } from '../main.js';
 import { printIssues, readConfigOption } from './config-io.js';
 import type { CommandSpec } from './types.js';
-
-const positiveInt = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new FlowlakeError('BadOption', `${name} '${v}' is not a positive integer.`, {
-      hint: `Use e.g. ${name} 8.`,
-    });
-  }
-  return n;
-};
 
 const EXAMPLES = `
 Checks, in every member account and region: VPCs without a flow log (FLA001), flow logs not delivering to the

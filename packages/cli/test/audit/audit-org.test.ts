@@ -105,6 +105,13 @@ const flags = {
 
 describe('audit over a fake organization of 50 accounts x 2 regions', () => {
   let restore: (() => void)[] = [];
+  /** The planted organization with fresh objects as of now, installed for one test. */
+  const fakeOrgNow = () => {
+    const { accounts, objects } = buildOrg(new Date());
+    const fake = installFakeOrg(accounts, objects);
+    restore = fake.mocks.map((m) => () => m.restore());
+    return fake;
+  };
   afterEach(() => {
     for (const r of restore) r();
     restore = [];
@@ -150,9 +157,7 @@ describe('audit over a fake organization of 50 accounts x 2 regions', () => {
   });
 
   it('runs through the CLI: exit 1 with findings, JSON on stdout, progress on stderr', async () => {
-    const { accounts, objects } = buildOrg(new Date());
-    const fake = installFakeOrg(accounts, objects);
-    restore = fake.mocks.map((m) => () => m.restore());
+    fakeOrgNow();
     const io = memoryIo();
     const code = await exec(
       [
@@ -185,9 +190,7 @@ describe('audit over a fake organization of 50 accounts x 2 regions', () => {
   });
 
   it('exits 0 on a clean organization and lists only the given accounts', async () => {
-    const { accounts, objects } = buildOrg(new Date());
-    const fake = installFakeOrg(accounts, objects);
-    restore = fake.mocks.map((m) => () => m.restore());
+    const fake = fakeOrgNow();
     const io = memoryIo();
     const code = await exec(
       [
