@@ -5,6 +5,8 @@ import { LocalEngine } from '../analysis/local-engine.js';
 import { parseConfig } from '../config/index.js';
 import { FlowlakeError } from '../errors.js';
 import type { Io } from '../io.js';
+import { collectReportData } from '../report/data.js';
+import { renderReportHtml } from '../report/html.js';
 import { type Delivered, deliverS3, deliverStreaming } from './deliver.js';
 import { type DemoAccount, demoAccounts, exampleConfigYaml } from './example-config.js';
 import { type DemoFinding, findIncidents } from './findings.js';
@@ -181,11 +183,17 @@ export async function runDemo(o: DemoOptions, io: Io): Promise<DemoResult> {
     }
   });
 
-  // 6. Report.
-  const reportPath = await step('report', async () => ({
-    value: undefined as string | undefined,
-    note: "skipped: 'flowlake report' is not part of this build yet",
-  }));
+  // 6. The HTML report over the same store and range.
+  const reportPath = await step('report', async () => {
+    const path = join(out, 'report.html');
+    const params = { since: start, until: end, accounts: accounts.map((a) => a.id), limit: 100 };
+    const data = await collectReportData(storePath, params, 2);
+    await writeFile(path, renderReportHtml(data));
+    return {
+      value: path as string | undefined,
+      note: `${path} (${data.coverage.length} account/region pairs)`,
+    };
+  });
 
   return {
     configPath,

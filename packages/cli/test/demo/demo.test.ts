@@ -76,6 +76,15 @@ describe('flowlake demo (15-minute window)', () => {
     expect(io.stderr()).toMatch(/\[5\/6\] query\.\.\.\n {6}4 of 4 planted incidents found/);
   });
 
+  it('writes the HTML report over the store', async () => {
+    const r = await run;
+    expect(r.reportPath).toBe(join(out, 'report.html'));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    // every account of the demo, including the streaming one, is in the coverage data
+    for (const a of r.accounts) expect(html).toContain(a.id);
+  });
+
   it('parses only streaming keys', () => {
     expect(
       parseStreamKey(
