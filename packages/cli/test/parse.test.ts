@@ -70,8 +70,24 @@ describe('flowlake parse', () => {
     expect(strict.json).toHaveLength(2);
   });
 
+  it('reads headerless default-format records as a new user pastes them from the AWS docs', async () => {
+    const pasted = await run([], `${SSH}\n${NODATA}\n`);
+    expect(pasted.code).toBe(0);
+    expect(pasted.err).toContain(
+      '<stdin>: no header line; its records have the 14 fields of the default format',
+    );
+    expect(pasted.json).toHaveLength(2);
+    expect(pasted.json[0]).toMatchObject({
+      version: 2,
+      'account-id': '123456789010',
+      dstport: 22,
+      bytes: 4249,
+    });
+    expect(pasted.json[1]).toMatchObject({ srcaddr: null, action: null, 'log-status': 'NODATA' });
+  });
+
   it('reads stdin (- or no file) and needs --format when there is no header', async () => {
-    const missing = await run(['-'], `${SSH}\n`);
+    const missing = await run(['-'], `10.0.0.1 10.0.0.2 egress\n`);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/<stdin> has no header line naming its fields/);
     expect(missing.err).toMatch(/--format/);

@@ -20,7 +20,8 @@ Examples:
   flowlake parse --strict *.log.gz | jq -c 'select(.action == "REJECT")'
 
 Files may be plain text or gzip (detected from their bytes). A header line naming the fields (as in S3 objects)
-sets the format; files without one need --format. Output: one JSON object per record, keys as AWS names them
+sets the format; files without one need --format, except records of the default format (version 2, 14 fields),
+which are recognised. Output: one JSON object per record, keys as AWS names them
 ('log-status'), '-' as null, integer fields as numbers. Bad lines go to stderr as file:line: reason, then a
 summary; with --strict any bad line makes the exit code 1.
 `;
@@ -89,10 +90,18 @@ export const parseCommand: CommandSpec = {
       if (closed) break;
       const reader = readFlowLogText(stream, {
         format,
+        assumeDefault: true,
         onError: (e) => io.err(`${name}:${e.line}: ${e.reason}\n    ${clip(e.text)}\n`),
       });
       try {
+        let noticed = false;
         for await (const batch of reader.batches()) {
+          if (!noticed && reader.formatAssumed) {
+            io.err(
+              `${name}: no header line; its records have the 14 fields of the default format, read as --format default\n`,
+            );
+          }
+          noticed = true;
           if (batch.count > 0) {
             let text = '';
             for (let r = 0; r < batch.count; r++) text += `${JSON.stringify(batch.record(r))}\n`;

@@ -24,6 +24,13 @@ export interface ReadFlowLogTextOptions {
    * @default none: an object without a header is an error
    */
   readonly format?: FlowLogFormat;
+  /**
+   * Without a header line and without `format`: read the object under the default format when its first line has
+   * the 14 tokens of a version-2 default record (what CloudWatch Logs exports and the AWS documentation show).
+   * `reader.formatAssumed` tells when this happened.
+   * @default false
+   */
+  readonly assumeDefault?: boolean;
   /** Called for every line that does not parse (it is counted in `stats.errors` either way). */
   readonly onError?: (error: ParseError) => void;
   /** Most records per batch. @default 65536 */
@@ -62,6 +69,8 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
   format: FlowLogFormat | undefined;
   /** True when the object started with a header line. */
   hasHeader = false;
+  /** True when the object had no header and the default format was assumed (option `assumeDefault`). */
+  formatAssumed = false;
   /** Counters, updated as the read proceeds. */
   readonly stats: TextReadStats = { lines: 0, records: 0, errors: 0, headers: 0, bytesIn: 0, bytesOut: 0 };
   /** The first `keepErrors` parse errors. */
@@ -181,12 +190,24 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
       buf.byteOffset + start,
       Math.min(nl, start + 65536) - start,
     ).toString('utf8');
-    if (!FlowLogFormat.isHeaderLine(first)) return start;
+    if (!FlowLogFormat.isHeaderLine(first)) {
+      if (!this.format && this.opts.assumeDefault && looksLikeDefaultRecord(first)) {
+        this.format = FlowLogFormat.DEFAULT;
+        this.formatAssumed = true;
+      }
+      return start;
+    }
     this.format = FlowLogFormat.fromHeader(first);
     this.hasHeader = true;
     this.stats.headers++;
     return nl + 1;
   }
+}
+
+/** A line of 14 tokens starting with version 2: a record of the default format. */
+function looksLikeDefaultRecord(line: string): boolean {
+  const tokens = line.trim().split(/[ \t]+/);
+  return tokens.length === FlowLogFormat.DEFAULT.fields.length && tokens[0] === '2';
 }
 
 /**
