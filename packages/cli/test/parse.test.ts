@@ -79,7 +79,7 @@ describe('flowlake parse', () => {
     expect(pasted.json).toHaveLength(2);
     expect(pasted.json[0]).toMatchObject({
       version: 2,
-      'account-id': '123456789010',
+      'account-id': '012345678901',
       dstport: 22,
       bytes: 4249,
     });
