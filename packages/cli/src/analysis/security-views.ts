@@ -1,5 +1,3 @@
-import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import { type CatalogQuery, type QueryParams, validateParams } from '@flowlake/constructs/analytics/queries';
 import {
   CLOUDTRAIL_COLUMNS,
@@ -8,6 +6,7 @@ import {
   GUARDDUTY_COLUMNS,
 } from '@flowlake/constructs/secevents/schemas';
 import { sqlPath } from './flows-view.js';
+import { walkStore } from './store.js';
 import type { Cell } from './types.js';
 
 /** CloudTrail organization-trail file: `.../AWSLogs/<org-id>/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz`. */
@@ -36,33 +35,21 @@ export async function scanSecurityFiles(
   const out: SecurityFiles = { cloudtrail: [], guardduty: [] };
   const since = Math.floor(range.since.getTime() / DAY_MS) * DAY_MS;
   const until = range.until.getTime();
-  async function walk(dir: string): Promise<void> {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && dir !== root) return;
-      throw e;
-    }
-    await Promise.all(
-      entries.map(async (ent) => {
-        const path = join(dir, ent.name);
-        if (ent.isDirectory()) return walk(path);
-        if (!ent.isFile()) return;
-        const key = relative(root, path).split(sep).join('/');
-        for (const [re, list, lateDays] of [
-          [CLOUDTRAIL_KEY, out.cloudtrail, 0],
-          [GUARDDUTY_KEY, out.guardduty, 1],
-        ] as const) {
-          const m = re.exec(key);
-          if (!m) continue;
-          const day = Date.UTC(Number(m[3]), Number(m[4]) - 1, Number(m[5]));
-          if (day + DAY_MS > since && day < until + lateDays * DAY_MS) list.push(path);
-        }
-      }),
-    );
-  }
-  await walk(root);
+  await walkStore(
+    root,
+    () => false,
+    (path, key) => {
+      for (const [re, list, lateDays] of [
+        [CLOUDTRAIL_KEY, out.cloudtrail, 0],
+        [GUARDDUTY_KEY, out.guardduty, 1],
+      ] as const) {
+        const m = re.exec(key);
+        if (!m) continue;
+        const day = Date.UTC(Number(m[3]), Number(m[4]) - 1, Number(m[5]));
+        if (day + DAY_MS > since && day < until + lateDays * DAY_MS) list.push(path);
+      }
+    },
+  );
   out.cloudtrail.sort();
   out.guardduty.sort();
   return out;

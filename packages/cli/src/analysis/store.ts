@@ -44,17 +44,15 @@ export function keyMatches(p: ParsedObjectKey, f: StoreFilter): boolean {
 }
 
 /**
- * Lists the flow-log files under `root` that match the filter. Directories whose partition values rule them out
- * (account, region) are not descended into; files whose name is not a flow-log key are ignored.
+ * Calls `onFile(path, key)` for every file below `root` (`key` is its `/`-separated path relative to `root`, as in
+ * the bucket), not descending into directories `skipDir` rules out. A missing root throws; directories that vanish
+ * during the walk are skipped.
  */
-export async function scanStore(root: string, filter: StoreFilter = {}): Promise<StoreFile[]> {
-  const out: StoreFile[] = [];
-  const skipDir = (name: string): boolean => {
-    const acct = /^(?:aws-account-id=)?(\d{12})$/.exec(name);
-    if (acct && filter.accounts?.length && !filter.accounts.includes(acct[1])) return true;
-    const region = /^aws-region=(.+)$/.exec(name);
-    return Boolean(region && filter.regions?.length && !filter.regions.includes(region[1]));
-  };
+export async function walkStore(
+  root: string,
+  skipDir: (name: string) => boolean,
+  onFile: (path: string, key: string) => Promise<void> | void,
+): Promise<void> {
   async function walk(dir: string): Promise<void> {
     let entries: import('node:fs').Dirent[];
     try {
@@ -70,15 +68,30 @@ export async function scanStore(root: string, filter: StoreFilter = {}): Promise
           if (!skipDir(ent.name)) await walk(path);
           return;
         }
-        if (!ent.isFile()) return;
-        const key = relative(root, path).split(sep).join('/');
-        const parsed = tryParseObjectKey(key);
-        if (!parsed || !keyMatches(parsed, filter)) return;
-        out.push({ path, key, parsed, size: (await stat(path)).size });
+        if (ent.isFile()) await onFile(path, relative(root, path).split(sep).join('/'));
       }),
     );
   }
   await walk(root);
+}
+
+/**
+ * Lists the flow-log files under `root` that match the filter. Directories whose partition values rule them out
+ * (account, region) are not descended into; files whose name is not a flow-log key are ignored.
+ */
+export async function scanStore(root: string, filter: StoreFilter = {}): Promise<StoreFile[]> {
+  const out: StoreFile[] = [];
+  const skipDir = (name: string): boolean => {
+    const acct = /^(?:aws-account-id=)?(\d{12})$/.exec(name);
+    if (acct && filter.accounts?.length && !filter.accounts.includes(acct[1])) return true;
+    const region = /^aws-region=(.+)$/.exec(name);
+    return Boolean(region && filter.regions?.length && !filter.regions.includes(region[1]));
+  };
+  await walkStore(root, skipDir, async (path, key) => {
+    const parsed = tryParseObjectKey(key);
+    if (!parsed || !keyMatches(parsed, filter)) return;
+    out.push({ path, key, parsed, size: (await stat(path)).size });
+  });
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 

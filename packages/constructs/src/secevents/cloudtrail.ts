@@ -12,6 +12,7 @@ import {
   logGroupKeyPolicyStatement,
   type OrganizationTrailIdentity,
 } from './cloudtrail-policies.js';
+import { addOwnedResourceStatements } from './sdk-call.js';
 
 /** Default name of the organization trail. */
 export const DEFAULT_TRAIL_NAME = 'flowlake-organization-trail';
@@ -234,12 +235,6 @@ export function addOrganizationTrailAccess(
   props: Omit<CloudTrailBucketPolicyProps, 'bucketArn'>,
 ) {
   const statements = cloudTrailBucketPolicyStatements({ ...props, bucketArn: bucket.bucketArn });
-  for (const s of statements) {
-    if (!bucket.addToResourcePolicy(s).statementAdded) {
-      throw new Error(
-        `addOrganizationTrailAccess: cannot add statement ${s.sid} to bucket ${bucket.node.path}: it is imported. Call this in the stack that owns the archive bucket.`,
-      );
-    }
-  }
+  addOwnedResourceStatements('addOrganizationTrailAccess', bucket, 'bucket', statements);
   return statements;
 }

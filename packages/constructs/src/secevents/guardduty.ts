@@ -15,7 +15,7 @@ import {
   guardDutyKeyPolicyStatement,
   guardDutyPrefix,
 } from './guardduty-policies.js';
-import { sdkCall } from './sdk-call.js';
+import { addOwnedResourceStatements, sdkCall } from './sdk-call.js';
 
 /** EventBridge pattern of GuardDuty findings (the administrator account receives its members' findings too). */
 export const GUARDDUTY_FINDING_EVENT_PATTERN: events.EventPattern = {
@@ -475,18 +475,8 @@ export function addGuardDutyPublishingAccess(
     bucketArn: bucket.bucketArn,
     kmsKeyArn: key.keyArn,
   });
-  for (const s of statements) {
-    if (!bucket.addToResourcePolicy(s).statementAdded) {
-      throw new Error(
-        `addGuardDutyPublishingAccess: cannot add statement ${s.sid} to bucket ${bucket.node.path}: it is imported. Call this in the stack that owns the archive bucket.`,
-      );
-    }
-  }
+  addOwnedResourceStatements('addGuardDutyPublishingAccess', bucket, 'bucket', statements);
   const keyStatement = guardDutyKeyPolicyStatement(props);
-  if (!key.addToResourcePolicy(keyStatement).statementAdded) {
-    throw new Error(
-      `addGuardDutyPublishingAccess: cannot add the GuardDuty statement to key ${key.node.path}: it is imported. Call this in the stack that owns the archive key.`,
-    );
-  }
+  addOwnedResourceStatements('addGuardDutyPublishingAccess', key, 'key', [keyStatement]);
   return [...statements, keyStatement];
 }

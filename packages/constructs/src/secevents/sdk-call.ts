@@ -65,3 +65,25 @@ export function sdkCall(scope: Construct, id: string, props: SdkCallProps): cr.A
   }
   return resource;
 }
+
+/**
+ * Adds statements to a resource policy of the calling stack (archive-side helpers); throws, naming the construct,
+ * when the resource is imported (its policy belongs to another stack).
+ */
+export function addOwnedResourceStatements(
+  helper: string,
+  resource: {
+    node: { path: string };
+    addToResourcePolicy(s: iam.PolicyStatement): { statementAdded: boolean };
+  },
+  what: 'bucket' | 'key',
+  statements: readonly iam.PolicyStatement[],
+): void {
+  for (const s of statements) {
+    if (!resource.addToResourcePolicy(s).statementAdded) {
+      throw new Error(
+        `${helper}: cannot add statement ${s.sid ?? ''} to ${what} ${resource.node.path}: it is imported. Call this in the stack that owns the archive ${what}.`,
+      );
+    }
+  }
+}

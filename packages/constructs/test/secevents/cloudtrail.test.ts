@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { addOrganizationTrailAccess, OrganizationTrailStack } from '../../src/secevents/cloudtrail.js';
-import { nagFindings } from './nag.js';
+import { nagFindings } from '../nag-helper.js';
 
 const MGMT = '111111111111';
 const ARCHIVE = '222222222222';

@@ -101,7 +101,7 @@ describe('guardDutyKeyPolicyStatement (iam-simulate)', () => {
   it('binds an exact detector when given', () => {
     const doc = policyJson([
       guardDutyKeyPolicyStatement({ adminAccountId: ADMIN, region: 'us-east-1', detectorId: 'abc' }),
-    ]) as { Statement: { Condition: { ArnLike: Record<string, string> } }[] };
+    ]) as unknown as { Statement: { Condition: { ArnLike: Record<string, string> } }[] };
     expect(doc.Statement[0].Condition.ArnLike['aws:SourceArn']).toBe(
       `arn:aws:guardduty:us-east-1:${ADMIN}:detector/abc`,
     );

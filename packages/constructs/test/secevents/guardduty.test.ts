@@ -9,7 +9,7 @@ import {
   GuardDutyDelegationStack,
   GuardDutyDetector,
 } from '../../src/secevents/guardduty.js';
-import { nagFindings } from './nag.js';
+import { nagFindings } from '../nag-helper.js';
 
 const MGMT = '111111111111';
 const ARCHIVE = '222222222222';

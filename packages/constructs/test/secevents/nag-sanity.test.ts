@@ -3,7 +3,7 @@ import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { expect, it } from 'vitest';
-import { nagFindings } from './nag.js';
+import { nagFindings } from '../nag-helper.js';
 
 it('nagFindings reports findings of all four packs on a naive trail', () => {
   const stack = new Stack(new App(), 'Naive', { env: { account: '111111111111', region: 'us-east-1' } });

@@ -1,9 +1,9 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { type PolicyJson, type SimRequest, simulate as simulatePolicies } from '../template-policies.js';
 
 /** Resolves CDK statements into plain policy JSON (partition `aws`), as IAM would see it. */
-export function policyJson(statements: iam.PolicyStatement[]): unknown {
+export function policyJson(statements: iam.PolicyStatement[]): PolicyJson {
   const resolved = new Stack().resolve(new iam.PolicyDocument({ statements }).toJSON());
   const plain = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(plain);
@@ -22,35 +22,19 @@ export function policyJson(statements: iam.PolicyStatement[]): unknown {
   if (JSON.stringify(out).includes('Fn::') || JSON.stringify(out).includes('"Ref"')) {
     throw new Error(`unresolved token in policy: ${JSON.stringify(out)}`);
   }
-  return out;
+  return out as PolicyJson;
 }
 
-/** One request against a resource policy (plus optional identity policy); returns the overall result. */
-export async function simulate(req: {
-  resourcePolicy: unknown;
-  principal: string;
-  action: string;
-  resource: string;
-  resourceAccount: string;
-  context: Record<string, string | string[]>;
-  identityPolicy?: unknown;
-}): Promise<string> {
-  const result = await runSimulation(
-    {
-      identityPolicies: req.identityPolicy ? [{ name: 'identity', policy: req.identityPolicy }] : [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: req.resourcePolicy,
-      request: {
-        principal: req.principal,
-        action: req.action,
-        resource: { resource: req.resource, accountId: req.resourceAccount },
-        contextVariables: req.context,
-      },
-    },
-    {},
-  );
-  if (result.resultType === 'error') throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
-  if (result.resultType !== 'single') throw new Error(`unexpected result type ${result.resultType}`);
-  return result.overallResult;
+/** `simulate` of template-policies.ts for policies built here or parsed from JSON (typed `unknown`). */
+export function simulate(
+  req: Omit<SimRequest, 'resourcePolicy' | 'identityPolicy'> & {
+    resourcePolicy?: unknown;
+    identityPolicy?: unknown;
+  },
+): Promise<string> {
+  return simulatePolicies({
+    ...req,
+    resourcePolicy: req.resourcePolicy as PolicyJson | undefined,
+    identityPolicy: req.identityPolicy as PolicyJson | undefined,
+  });
 }

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { AnalyticsCatalog } from '../../src/analytics/analytics-catalog.js';
 import { SecurityEventTables } from '../../src/secevents/tables.js';
-import { nagFindings } from './nag.js';
+import { nagFindings } from '../nag-helper.js';
 
 interface TableInput {
   Parameters: Record<string, string>;
