@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { synthAssembly } from '../app/index.js';
 import { renderPlanSummary } from '../app/summary.js';
@@ -20,6 +21,7 @@ export const synthCommand: CommandSpec = {
       .requiredOption('-c, --config <file>', 'the config file (flowlake.yaml)')
       .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
       .option('-q, --quiet', 'print nothing but errors')
+      .option('--cfn-validate', "also run CloudFormation's template validation on every stack (slower)")
       .addOption(
         new Option('-o, --output <format>', 'summary format').choices(['table', 'json']).default('table'),
       )
@@ -30,7 +32,7 @@ export const synthCommand: CommandSpec = {
       ),
   run: async (
     _args,
-    opts: { config: string; out: string; quiet?: boolean; output: 'table' | 'json' },
+    opts: { config: string; out: string; quiet?: boolean; cfnValidate?: boolean; output: 'table' | 'json' },
     io,
   ) => {
     const { config, issues } = await readConfigOption(opts.config, io);
@@ -41,10 +43,9 @@ export const synthCommand: CommandSpec = {
     if (issues.length > 0 && !opts.quiet) printIssues(opts.config, issues, io);
     const started = performance.now();
     if (!opts.quiet) io.err(`synthesizing ${opts.config} ...\n`);
-    const { plan, outdir } = synthAssembly(
-      config,
-      opts.out.startsWith('/') ? opts.out : `${io.cwd}/${opts.out}`,
-    );
+    const { plan, outdir } = synthAssembly(config, resolve(io.cwd, opts.out), {
+      validateTemplates: opts.cfnValidate === true,
+    });
     const seconds = (performance.now() - started) / 1000;
     if (opts.quiet) return ExitCode.OK;
     if (opts.output === 'json') {

@@ -77,6 +77,18 @@ describe('flowlake synth', () => {
     expect(JSON.parse(readFileSync('cdk.json', 'utf8')).app).toBe('npx tsx packages/cli/bin/cdk-app.ts');
   });
 
+  it('--cfn-validate runs CloudFormation template validation: the example has no violation', async () => {
+    const target = join(dir, 'validated');
+    const io = memoryIo();
+    expect(
+      await exec(['synth', '-c', 'examples/flowlake.yaml', '--out', target, '--cfn-validate', '-q'], io),
+    ).toBe(0);
+    expect(io.stdout()).toBe('');
+    const report = JSON.parse(readFileSync(join(target, 'validation-report.json'), 'utf8'));
+    const violations = report.pluginReports.flatMap((r: { violations?: unknown[] }) => r.violations ?? []);
+    expect(violations).toEqual([]);
+  });
+
   it('an invalid config exits 2 with the messages of validate and writes nothing', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(
