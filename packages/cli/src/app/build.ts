@@ -11,12 +11,18 @@ import {
   OrgRolloutStack,
   VpcSelection,
 } from '@flowlake/constructs';
-import { App, type CfnStackSet, Tags } from 'aws-cdk-lib';
+import { App, type CfnStackSet, Stack, Tags } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { DeliveryPath, FlowlakeConfig, MemberGroupConfig } from '../config/index.js';
 import { FlowlakeError } from '../errors.js';
 import { addAnalytics } from './analytics.js';
 import { type AppPlan, type PlannedStack, planApp } from './plan.js';
+import {
+  assertStreamingBuildable,
+  buildStreamingCentral,
+  buildStreamingMember,
+  isStreamingPath,
+} from './streaming.js';
 
 /** Context every flowlake app synthesizes with: deterministic output, no stack traces (fast, small). */
 export const APP_CONTEXT: Readonly<Record<string, unknown>> = {
@@ -146,6 +152,7 @@ function withTemplateValidation(enabled: boolean, fn: () => void): void {
 
 /** Checks that every part the config asks for can be built; throws before any construct is created. */
 export function assertBuildable(c: FlowlakeConfig, plan: AppPlan): void {
+  assertStreamingBuildable(c, plan);
   for (const s of plan.stacks) {
     if (s.delivery === 'replication' && !c.central.keyArn) {
       throw new FlowlakeError(
@@ -156,7 +163,12 @@ export function assertBuildable(c: FlowlakeConfig, plan: AppPlan): void {
         },
       );
     }
-    if ((s.kind === 'member' || s.kind === 'rollout') && s.delivery && !MEMBER_DELIVERIES[s.delivery]) {
+    if (
+      (s.kind === 'member' || s.kind === 'rollout') &&
+      s.delivery &&
+      !MEMBER_DELIVERIES[s.delivery] &&
+      !isStreamingPath(s.delivery)
+    ) {
       throw new FlowlakeError(
         'DeliveryNotAvailable',
         `delivery path '${s.delivery}' (members group '${s.group}') cannot be synthesized yet: its member stacks are not built in this version`,
@@ -221,10 +233,18 @@ export function buildApp(c: FlowlakeConfig, opts: BuildOptions = {}): { app: App
     bucketName: plan.bucketName,
   });
   addAnalytics(central, c);
+  buildStreamingCentral(app, c, plan, central);
   withTemplateValidation(opts.validateTemplates ?? false, () => {
     for (const s of plan.stacks) {
       if (s.groupIndex === undefined) continue;
       const ctx = { app, config: c, plan, central, stack: s, group: c.members[s.groupIndex] };
+      if (s.kind === 'member' && isStreamingPath(s.delivery)) {
+        const member = buildStreamingMember(app, c, s, ctx.group);
+        member.addDependency(central);
+        const destinations = app.node.tryFindChild(`${c.name}-central-destinations-${s.region}`);
+        if (destinations instanceof Stack) member.addDependency(destinations);
+        continue;
+      }
       if (s.kind === 'member') buildMember(ctx);
       if (s.kind === 'rollout') buildRollout(ctx);
     }

@@ -1,8 +1,11 @@
 import type { DeliveryPath, FlowlakeConfig, MemberGroupConfig } from '../config/index.js';
+import { centralStreamingCreates, planStreamingStacks } from './streaming.js';
 
 /** What kind of stack a planned stack is. */
 export type StackKind =
   | 'central'
+  | 'destinations'
+  | 'telemetry'
   | 'member'
   | 'rollout'
   | 'cloudtrail'
@@ -131,8 +134,9 @@ export function planApp(c: FlowlakeConfig): AppPlan {
       account: c.central.account,
       region: home,
       wave: 1,
-      creates: centralCreates(c, bucketName),
+      creates: [...centralCreates(c, bucketName), ...centralStreamingCreates(c)],
     },
+    ...planStreamingStacks(c),
   ];
   c.members.forEach((m, i) => {
     const group = groupName(m, i);

@@ -83,12 +83,12 @@ rollout: { mode: stacksets, callAs: DELEGATED_ADMIN, delegatedAdminAccount: '999
 });
 
 describe('assertBuildable', () => {
-  it('rejects a streaming path that has no stacks yet, naming the path', () => {
+  it('rejects vpcs: all on a streaming path with the Lambda enrollment, naming the group and the fix', () => {
     const c = load(
       "central: { account: '111111111111', region: eu-west-1 }\nmembers: [{ name: logs, accounts: ['222222222222'], regions: [eu-west-1], delivery: cloudwatch-kinesis }]\n",
     );
     expect(() => assertBuildable(c, planApp(c))).toThrow(
-      /delivery path 'cloudwatch-kinesis' \(members group 'logs'\)/,
+      /members group 'logs' uses cloudwatch-kinesis with vpcs: all, but flowlake's enrollment Lambda writes only to S3/,
     );
   });
 

@@ -106,7 +106,7 @@ describe('flowlake synth', () => {
     expect(readdirSync(dir).filter((n) => n.includes('flowlake-tmp'))).toEqual([]);
   });
 
-  it('a path without stacks yet exits 2 naming it and writes nothing', async () => {
+  it('a streaming group with vpcs: all and the Lambda enrollment exits 2 naming it and writes nothing', async () => {
     const cfg = join(dir, 'streaming.yaml');
     writeFileSync(
       cfg,
@@ -115,7 +115,7 @@ describe('flowlake synth', () => {
     const target = join(dir, 'never2');
     const io = memoryIo();
     expect(await exec(['synth', '-c', cfg, '--out', target], io)).toBe(2);
-    expect(io.stderr()).toMatch(/DeliveryNotAvailable.*cloudwatch-firehose/);
+    expect(io.stderr()).toMatch(/EnrollmentNotAvailable.*cloudwatch-firehose with vpcs: all/);
     expect(existsSync(target)).toBe(false);
   });
 

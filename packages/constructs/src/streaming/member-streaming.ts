@@ -174,9 +174,12 @@ export class MemberStreamingFlowLogs extends Construct {
   }
 }
 
+/** Firehose stream names of the two streaming paths (`cloudwatch-firehose`, `cloudwatch-kinesis`). */
+export const STREAM_NAMES = ['flowlake-flowlogs', 'flowlake-flowlogs-kinesis'] as const;
+
 /** Log groups the streaming path itself writes in a Region (never subscribed, so nothing loops). */
 export function flowlakeOwnLogGroups(region: string): string[] {
-  return [`/aws/lambda/flowlake-firehose-transform-${region}`, '/aws/kinesisfirehose/flowlake-flowlogs'];
+  return STREAM_NAMES.flatMap((n) => [`/aws/lambda/${n}-transform-${region}`, `/aws/kinesisfirehose/${n}`]);
 }
 
 /**

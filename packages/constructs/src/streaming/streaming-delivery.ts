@@ -17,8 +17,10 @@ import { FlowLogTransformFunction } from './transform-function.js';
 /** Service segment of streaming objects: `AWSLogs/aws-account-id=A/vpcflowlogs-stream/aws-region=R/...`. */
 export const STREAM_SERVICE_SEGMENT = 'vpcflowlogs-stream';
 
-/** Name of the role CloudWatch Logs destinations assume (one per organization, in the log-archive account). */
-export const DESTINATION_ROLE_NAME = 'flowlake-cwl-destination';
+/** Name of the role CloudWatch Logs destinations assume (one per streaming path, in the log-archive account). */
+export function destinationRoleName(deliveryStreamName: string): string {
+  return `${deliveryStreamName}-cwl-destination`;
+}
 
 /**
  * Firehose S3 prefix for streaming objects: the Hive layout of direct delivery (account, Region, year, month, day,
@@ -117,6 +119,8 @@ export class StreamingDelivery extends Construct {
   public readonly destination: CentralLogDestination;
   /** Format of the flow-log lines. */
   public readonly logFormat: string;
+  /** Name of the Firehose stream (also of the Kinesis stream, destinations and derived resources). */
+  public readonly deliveryStreamName: string;
 
   private readonly senders: DestinationSenders;
 
@@ -131,6 +135,7 @@ export class StreamingDelivery extends Construct {
     const output = props.output ?? 'json';
     const source = props.source ?? StreamingSource.directPut();
     const name = props.deliveryStreamName ?? 'flowlake-flowlogs';
+    this.deliveryStreamName = name;
     const bufferMiB = props.bufferSizeMiB ?? 128;
     if (!(Number.isInteger(bufferMiB) && bufferMiB >= 64 && bufferMiB <= 128)) {
       throw new Error(
@@ -162,6 +167,7 @@ export class StreamingDelivery extends Construct {
     );
 
     this.transform = new FlowLogTransformFunction(this, 'Transform', {
+      functionName: `${name}-transform-${stack.region}`,
       logFormat: this.logFormat,
       output,
       key: this.key,
@@ -343,7 +349,7 @@ export class StreamingDelivery extends Construct {
       ],
     });
     this.destinationRole = new iam.Role(this, 'DestinationRole', {
-      roleName: DESTINATION_ROLE_NAME,
+      roleName: destinationRoleName(this.deliveryStreamName),
       description: 'flowlake: assumed by CloudWatch Logs to deliver member flow logs',
       assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', {
         conditions: trustConditions(props, stack.account),
@@ -381,9 +387,9 @@ export class StreamingDelivery extends Construct {
     const stack = Stack.of(this);
     return new CentralLogDestination(scope, id, {
       targetArn: this.targetArn,
-      roleArn: `arn:${stack.partition}:iam::${stack.account}:role/${DESTINATION_ROLE_NAME}`,
+      roleArn: `arn:${stack.partition}:iam::${stack.account}:role/${destinationRoleName(this.deliveryStreamName)}`,
       senders: this.senders,
-      ...(destinationName ? { destinationName } : {}),
+      destinationName: destinationName ?? this.deliveryStreamName,
     });
   }
 }

@@ -34,6 +34,8 @@ export function transformBundleDir(): string {
 
 /** Properties of {@link FlowLogTransformFunction}. */
 export interface FlowLogTransformFunctionProps {
+  /** Function name (its log group is `/aws/lambda/<name>`). @default 'flowlake-flowlogs-transform-<region>' */
+  readonly functionName?: string;
   /** Flow log format string of the records in the payloads. */
   readonly logFormat: string;
   /** `json` (newline-delimited JSON) or `lines` (the original lines). @default 'json' */
@@ -64,7 +66,7 @@ export class FlowLogTransformFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: FlowLogTransformFunctionProps) {
     super(scope, id);
-    const functionName = `flowlake-firehose-transform-${Aws.REGION}`;
+    const functionName = props.functionName ?? `flowlake-flowlogs-transform-${Aws.REGION}`;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${functionName}`,
       encryptionKey: props.key,

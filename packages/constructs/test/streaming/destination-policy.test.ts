@@ -88,7 +88,9 @@ function roles(
   });
   const t = Template.fromStack(stack);
   const role = Object.values(t.findResources('AWS::IAM::Role')).find(
-    (r) => (r as { Properties: { RoleName?: string } }).Properties.RoleName === 'flowlake-cwl-destination',
+    (r) =>
+      (r as { Properties: { RoleName?: string } }).Properties.RoleName ===
+      'flowlake-flowlogs-cwl-destination',
   ) as { Properties: { AssumeRolePolicyDocument: unknown } };
   const policy = Object.values(t.findResources('AWS::IAM::ManagedPolicy')).find((p) =>
     JSON.stringify(p).includes('PutIntoTarget'),
@@ -105,7 +107,7 @@ describe('destination role', () => {
       resourcePolicy: trust,
       principal: 'logs.amazonaws.com',
       action: 'sts:AssumeRole',
-      resource: `arn:aws:iam::${CENTRAL}:role/flowlake-cwl-destination`,
+      resource: `arn:aws:iam::${CENTRAL}:role/flowlake-flowlogs-cwl-destination`,
       resourceAccount: CENTRAL,
       context: {
         'aws:SourceArn': `arn:aws:logs:${REGION}:${sourceAccount}:log-group:/flowlake/vpcflowlogs/${REGION}:*`,
@@ -130,7 +132,7 @@ describe('destination role', () => {
       simulate({
         resourcePolicy: undefined,
         identityPolicy: permissions,
-        principal: `arn:aws:iam::${CENTRAL}:role/flowlake-cwl-destination`,
+        principal: `arn:aws:iam::${CENTRAL}:role/flowlake-flowlogs-cwl-destination`,
         action,
         resource,
         resourceAccount: CENTRAL,
@@ -146,7 +148,7 @@ describe('destination role', () => {
       simulate({
         resourcePolicy: undefined,
         identityPolicy: k,
-        principal: `arn:aws:iam::${CENTRAL}:role/flowlake-cwl-destination`,
+        principal: `arn:aws:iam::${CENTRAL}:role/flowlake-flowlogs-cwl-destination`,
         action,
         resource,
         resourceAccount: CENTRAL,

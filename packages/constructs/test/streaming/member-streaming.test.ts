@@ -80,7 +80,9 @@ describe('MemberStreamingFlowLogs', () => {
       PolicyType: 'SUBSCRIPTION_FILTER_POLICY',
       Scope: 'ALL',
       PolicyDocument: JSON.stringify({ DestinationArn: DEST, FilterPattern: '', Distribution: 'Random' }),
-      SelectionCriteria: `LogGroupName NOT IN ["/aws/lambda/flowlake-firehose-transform-${REGION}", "/aws/kinesisfirehose/flowlake-flowlogs", "/aws/lambda/other"]`,
+      SelectionCriteria:
+        `LogGroupName NOT IN ["/aws/lambda/flowlake-flowlogs-transform-${REGION}", "/aws/kinesisfirehose/flowlake-flowlogs", ` +
+        `"/aws/lambda/flowlake-flowlogs-kinesis-transform-${REGION}", "/aws/kinesisfirehose/flowlake-flowlogs-kinesis", "/aws/lambda/other"]`,
     });
     expect(() =>
       accountSubscriptionPolicy(

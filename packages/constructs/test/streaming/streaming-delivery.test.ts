@@ -102,7 +102,7 @@ describe('StreamingDelivery (cloudwatch-firehose)', () => {
 
   it('gives the destination role only firehose:PutRecord(Batch) on its stream, trusted by CloudWatch Logs', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'flowlake-cwl-destination',
+      RoleName: 'flowlake-flowlogs-cwl-destination',
       AssumeRolePolicyDocument: {
         Statement: [
           Match.objectLike({
@@ -159,7 +159,9 @@ describe('StreamingDelivery (cloudwatch-firehose)', () => {
     expect(joined(od.Properties.TargetArn)).toBe(
       `arn:aws:firehose:${REGION}:${CENTRAL}:deliverystream/flowlake-flowlogs`,
     );
-    expect(joined(od.Properties.RoleArn)).toBe(`arn:aws:iam::${CENTRAL}:role/flowlake-cwl-destination`);
+    expect(joined(od.Properties.RoleArn)).toBe(
+      `arn:aws:iam::${CENTRAL}:role/flowlake-flowlogs-cwl-destination`,
+    );
   });
 
   it('passes the four cdk-nag packs', () => {
