@@ -2,12 +2,13 @@ import { ALL_VPC_FIELDS_V2_V8, FlowLogFormat } from '@flowlake/flowlogs';
 import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 import { MANAGED_TAG_KEY } from '../internal/names.js';
 import { VpcSelection } from '../member/vpc-selection.js';
+import { logGroupKey } from './log-group-key.js';
 
 /** Name of the member log group flow logs write to in a Region (the telemetry rule uses the same name). */
 export function memberLogGroupName(region: string): string {
@@ -77,24 +78,7 @@ export class MemberStreamingFlowLogs extends Construct {
       throw new Error(`maxAggregationIntervalSeconds must be 60 or 600, got ${interval}.`);
     const logGroupName = memberLogGroupName(stack.region);
 
-    this.key = new kms.Key(this, 'Key', {
-      description: 'flowlake: encrypts the member flow-log log group',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogs',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnEquals: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${stack.region}:${stack.account}:log-group:${logGroupName}`,
-          },
-        },
-      }),
-    );
+    this.key = logGroupKey(this, 'Key', 'flowlake: encrypts the member flow-log log group', logGroupName);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName,
       encryptionKey: this.key,

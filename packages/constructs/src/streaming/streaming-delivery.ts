@@ -3,7 +3,7 @@ import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -11,6 +11,7 @@ import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 import { normalizePrefix } from '../internal/names.js';
 import type { DestinationSenders } from './destination-policy.js';
 import { CentralLogDestination } from './log-destination.js';
+import { logGroupKey } from './log-group-key.js';
 import { KinesisSource, StreamingSource } from './streaming-source.js';
 import { FlowLogTransformFunction } from './transform-function.js';
 
@@ -147,23 +148,11 @@ export class StreamingDelivery extends Construct {
       throw new Error(`lambdaBufferSizeMB must be 0.2-3, got ${lambdaMB}.`);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
-    this.key = new kms.Key(this, 'Key', {
-      description: 'flowlake: streaming path (Kinesis stream, Firehose SSE, log groups)',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsLogGroups',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${stack.region}:${stack.account}:log-group:*`,
-          },
-        },
-      }),
+    this.key = logGroupKey(
+      this,
+      'Key',
+      'flowlake: streaming path (Kinesis stream, Firehose SSE, log groups)',
+      '*',
     );
 
     this.transform = new FlowLogTransformFunction(this, 'Transform', {

@@ -127,33 +127,24 @@ describe('destination role', () => {
   });
 
   it('can only put records into its own stream', async () => {
-    const { permissions } = roles({ organizationId: ORG_ID });
-    const can = (action: string, resource: string) =>
+    const allowedBy = (identityPolicy: unknown) => (action: string, resource: string) =>
       simulate({
         resourcePolicy: undefined,
-        identityPolicy: permissions,
+        identityPolicy,
         principal: `arn:aws:iam::${CENTRAL}:role/flowlake-flowlogs-cwl-destination`,
         action,
         resource,
         resourceAccount: CENTRAL,
         context: {},
       });
+    const can = allowedBy(roles({ organizationId: ORG_ID }).permissions);
     expect(await can('firehose:PutRecordBatch', FIREHOSE)).toBe('Allowed');
     expect(await can('firehose:PutRecord', FIREHOSE)).toBe('Allowed');
     expect(await can('firehose:PutRecord', `${FIREHOSE}-other`)).toBe('ImplicitlyDenied');
     expect(await can('firehose:DeleteDeliveryStream', FIREHOSE)).toBe('ImplicitlyDenied');
     const k = roles({ organizationId: ORG_ID }, StreamingSource.kinesis()).permissions;
     const stream = `arn:aws:kinesis:${REGION}:${CENTRAL}:stream/flowlake-flowlogs`;
-    const kin = (action: string, resource: string) =>
-      simulate({
-        resourcePolicy: undefined,
-        identityPolicy: k,
-        principal: `arn:aws:iam::${CENTRAL}:role/flowlake-flowlogs-cwl-destination`,
-        action,
-        resource,
-        resourceAccount: CENTRAL,
-        context: {},
-      });
+    const kin = allowedBy(k);
     expect(JSON.stringify(k)).toContain('kinesis:PutRecords');
     expect(await kin('kinesis:PutRecords', stream)).toBe('Allowed');
     expect(await kin('kinesis:PutRecords', `${stream}-other`)).toBe('ImplicitlyDenied');
