@@ -120,6 +120,13 @@ export function assertStreamingBuildable(c: FlowlakeConfig, plan: AppPlan): void
       );
     }
   }
+  if (c.streaming.opensearch?.enabled) {
+    throw new FlowlakeError(
+      'FeatureNotAvailable',
+      'streaming.opensearch cannot be synthesized yet in this version (see docs/streaming.md)',
+      { hint: 'set streaming.opensearch.enabled: false for now' },
+    );
+  }
   if (telemetryRegions(c).length > 0 && !c.organization?.managementAccount) {
     throw new FlowlakeError(
       'ManagementAccountRequired',

@@ -118,4 +118,13 @@ describe('flowlake synth: streaming paths', () => {
     expect(io.stderr()).toMatch(/EnrollmentNotAvailable/);
     expect(io.stderr()).toMatch(/streaming.enrollment: telemetry-rule/);
   });
+
+  it('refuses an OpenSearch destination it cannot build yet', async () => {
+    const { code, io } = await synth(
+      CONFIG.replace('output: lines', 'output: lines\n  opensearch: { enabled: true }'),
+      'os',
+    );
+    expect(code).toBe(2);
+    expect(io.stderr()).toMatch(/FeatureNotAvailable.*streaming.opensearch/);
+  });
 });
