@@ -154,6 +154,15 @@ export function compileJsonEncoder(format: FlowLogFormat): LineEncoder {
  */
 export type JsonLineWriter = (line: string, w: ByteWriter) => boolean;
 
+/** Writes `null` at `at`; returns the position after it. */
+function writeNull(out: Buffer, at: number): number {
+  out[at] = 110;
+  out[at + 1] = 117;
+  out[at + 2] = 108;
+  out[at + 3] = 108;
+  return at + 4;
+}
+
 /** Compiles the fast byte writer for a format (same output as {@link compileJsonEncoder} where it succeeds). */
 export function compileJsonLineWriter(format: FlowLogFormat): JsonLineWriter {
   const enc = new TextEncoder();
@@ -165,40 +174,41 @@ export function compileJsonLineWriter(format: FlowLogFormat): JsonLineWriter {
     const end = line.length;
     w.ensure(keyBytes + end + 2 * n + 8);
     const out = w.buf;
-    const start = w.pos;
-    let o = start;
+    let o = w.pos;
     let i = 0;
     let k = 0;
+    // One pass per token: copy while scanning, then rewrite `-` as null or give up (w.pos untouched).
     while (k < n) {
-      let j = i;
-      let digits = true;
-      while (j < end) {
-        const c = line.charCodeAt(j);
-        if (c === SPACE) break;
-        if (c < ZERO || c > NINE) digits = false;
-        j++;
-      }
       const key = keys[k];
       out.set(key, o);
       o += key.length;
-      const len = j - i;
-      if (len === 1 && line.charCodeAt(i) === DASH) {
-        out[o++] = 110; // null
-        out[o++] = 117;
-        out[o++] = 108;
-        out[o++] = 108;
-      } else if (isInt[k]) {
-        if (!digits || len === 0 || len > 15 || (len > 1 && line.charCodeAt(i) === ZERO)) return false;
-        for (let m = i; m < j; m++) out[o++] = line.charCodeAt(m);
-      } else {
-        if (len === 0) return false;
-        out[o++] = QUOTE;
-        for (let m = i; m < j; m++) {
-          const c = line.charCodeAt(m);
-          if (c <= SPACE || c === QUOTE || c === BACKSLASH || c > 126) return false;
+      const t = o;
+      let j = i;
+      let ok = true;
+      if (isInt[k]) {
+        while (j < end) {
+          const c = line.charCodeAt(j);
+          if (c === SPACE) break;
+          if (c < ZERO || c > NINE) ok = false;
           out[o++] = c;
+          j++;
         }
+        const len = j - i;
+        if (len === 1 && out[t] === DASH) o = writeNull(out, t);
+        else if (!ok || len === 0 || len > 15 || (len > 1 && out[t] === ZERO)) return false;
+      } else {
         out[o++] = QUOTE;
+        while (j < end) {
+          const c = line.charCodeAt(j);
+          if (c === SPACE) break;
+          if (c < SPACE || c === QUOTE || c === BACKSLASH || c > 126) ok = false;
+          out[o++] = c;
+          j++;
+        }
+        const len = j - i;
+        if (len === 1 && out[t + 1] === DASH) o = writeNull(out, t);
+        else if (!ok || len === 0) return false;
+        else out[o++] = QUOTE;
       }
       k++;
       i = j + 1;
