@@ -52,6 +52,8 @@ export function exampleConfigYaml(accounts: readonly DemoAccount[], regions: rea
       hivePartitions: true,
       perHourPartitions: true,
     },
+    // `vpcs: all` on the streaming path: the AWS organization telemetry rule enrolls every VPC (docs/streaming.md).
+    streaming: { enrollment: 'telemetry-rule' },
     audit: { roleName: 'FlowlakeAudit' },
     rollout: { mode: 'stacks' },
     tags: { project: 'flowlake-demo' },
