@@ -240,9 +240,9 @@ export function buildApp(c: FlowlakeConfig, opts: BuildOptions = {}): { app: App
       const ctx = { app, config: c, plan, central, stack: s, group: c.members[s.groupIndex] };
       if (s.kind === 'member' && isStreamingPath(s.delivery)) {
         const member = buildStreamingMember(app, c, s, ctx.group);
-        member.addDependency(central);
+        member.addStackDependency(central);
         const destinations = app.node.tryFindChild(`${c.name}-central-destinations-${s.region}`);
-        if (destinations instanceof Stack) member.addDependency(destinations);
+        if (destinations instanceof Stack) member.addStackDependency(destinations);
         continue;
       }
       if (s.kind === 'member') buildMember(ctx);
@@ -295,14 +295,14 @@ function buildSecurityEventStacks(
           ? { retention: c.cloudtrail.cloudWatchLogsRetentionDays as logs.RetentionDays }
           : undefined,
       });
-      trail.addDependency(central);
+      trail.addStackDependency(central);
     } else if (s.kind === 'guardduty-delegation') {
       const admin = new GuardDutyDelegationStack(app, s.id, {
         env,
         description: 'flowlake: GuardDuty delegated administrator (management account)',
         adminAccountId: c.guardduty.delegatedAdminAccount ?? c.central.account,
       });
-      admin.addDependency(central);
+      admin.addStackDependency(central);
     }
   }
   const adminAccount = c.guardduty.delegatedAdminAccount ?? c.central.account;
@@ -323,10 +323,10 @@ function buildSecurityEventStacks(
       autoEnable: c.guardduty.autoEnable,
       findingPublishingFrequency: c.guardduty.findingFrequency,
     });
-    stack.addDependency(central);
+    stack.addStackDependency(central);
     const delegation = app.node.tryFindChild(
       s.id.replace(`${c.name}-guardduty-`, `${c.name}-guardduty-delegation-`),
     );
-    if (delegation instanceof GuardDutyDelegationStack) stack.addDependency(delegation);
+    if (delegation instanceof GuardDutyDelegationStack) stack.addStackDependency(delegation);
   }
 }

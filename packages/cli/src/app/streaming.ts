@@ -181,7 +181,7 @@ export function buildStreamingCentral(
         env: { account: s.account, region: s.region },
         description: `flowlake: CloudWatch Logs destinations in ${s.region} for the streaming paths (deploy after the central stack)`,
       });
-      stack.addDependency(central);
+      stack.addStackDependency(central);
       for (const [path, delivery] of out) delivery.addDestination(stack, `Destination-${path}`);
     }
     if (s.kind === 'telemetry') {
