@@ -45,6 +45,7 @@ describe('flowlake transform', () => {
       bytes: 840,
     });
     expect(res.records[1].metadata.partitionKeys).toEqual({
+      dataset: 'vpcflowlogs-stream',
       account: '123456789012',
       region: 'eu-west-1',
       year: '2025',

@@ -146,6 +146,7 @@ function observe(result: ProcessResult): void {
   metrics.addMetric('RecordsFailed', MetricUnit.Count, s.failed);
   metrics.addMetric('RecordsReingested', MetricUnit.Count, s.reingested);
   metrics.addMetric('LogEvents', MetricUnit.Count, s.logEvents);
+  metrics.addMetric('GuardDutyFindings', MetricUnit.Count, s.findings);
   metrics.addMetric('BytesOut', MetricUnit.Bytes, s.bytesOut);
   for (const p of result.outcome.problems.slice(0, 20)) logger.warn('record failed', { ...p });
   if (result.report)

@@ -1,4 +1,4 @@
-import { ALL_VPC_FIELDS_V2_V8, FlowLogFormat } from '@flowlake/flowlogs';
+import { ALL_VPC_FIELDS_V2_V8, FLOWLOG_DATASET, FlowLogFormat } from '@flowlake/flowlogs';
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -16,7 +16,7 @@ import { KinesisSource, StreamingSource } from './streaming-source.js';
 import { FlowLogTransformFunction } from './transform-function.js';
 
 /** Service segment of streaming objects: `AWSLogs/aws-account-id=A/vpcflowlogs-stream/aws-region=R/...`. */
-export const STREAM_SERVICE_SEGMENT = 'vpcflowlogs-stream';
+export const STREAM_SERVICE_SEGMENT = FLOWLOG_DATASET;
 
 /** Name of the role CloudWatch Logs destinations assume (one per streaming path, in the log-archive account). */
 export function destinationRoleName(deliveryStreamName: string): string {
@@ -25,13 +25,14 @@ export function destinationRoleName(deliveryStreamName: string): string {
 
 /**
  * Firehose S3 prefix for streaming objects: the Hive layout of direct delivery (account, Region, year, month, day,
- * hour from the transform's partition keys) under the `vpcflowlogs-stream` service segment, so tables can share
- * the partition scheme while reading NDJSON/lines instead of AWS's text/Parquet.
+ * hour from the transform's partition keys) under the service segment the transform's `dataset` key names
+ * (`vpcflowlogs-stream` for flow records, `guardduty-stream` for GuardDuty findings routed by EventBridge), so
+ * tables can share the partition scheme while reading NDJSON/lines instead of AWS's text/Parquet.
  */
 export function streamingDataPrefix(prefix?: string): string {
   const k = (name: string) => `!{partitionKeyFromLambda:${name}}`;
   return (
-    `${normalizePrefix(prefix)}AWSLogs/aws-account-id=${k('account')}/${STREAM_SERVICE_SEGMENT}/` +
+    `${normalizePrefix(prefix)}AWSLogs/aws-account-id=${k('account')}/${k('dataset')}/` +
     `aws-region=${k('region')}/year=${k('year')}/month=${k('month')}/day=${k('day')}/hour=${k('hour')}/`
   );
 }

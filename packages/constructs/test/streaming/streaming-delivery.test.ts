@@ -1,3 +1,4 @@
+import { FLOWLOG_DATASET, GUARDDUTY_DATASET } from '@flowlake/flowlogs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -46,7 +47,10 @@ describe('StreamingDelivery (cloudwatch-firehose)', () => {
       DeliveryStreamType: 'DirectPut',
       DeliveryStreamEncryptionConfigurationInput: { KeyType: 'CUSTOMER_MANAGED_CMK' },
       ExtendedS3DestinationConfiguration: Match.objectLike({
-        Prefix: streamingDataPrefix(),
+        Prefix:
+          'AWSLogs/aws-account-id=!{partitionKeyFromLambda:account}/!{partitionKeyFromLambda:dataset}/' +
+          'aws-region=!{partitionKeyFromLambda:region}/year=!{partitionKeyFromLambda:year}/' +
+          'month=!{partitionKeyFromLambda:month}/day=!{partitionKeyFromLambda:day}/hour=!{partitionKeyFromLambda:hour}/',
         ErrorOutputPrefix: Match.stringLikeRegexp(
           '^flowlake-errors/vpcflowlogs-stream/!\\{firehose:error-output-type\\}/',
         ),
@@ -77,8 +81,30 @@ describe('StreamingDelivery (cloudwatch-firehose)', () => {
       }),
     });
     expect(streamingDataPrefix('archive')).toBe(
-      'archive/AWSLogs/aws-account-id=!{partitionKeyFromLambda:account}/vpcflowlogs-stream/aws-region=!{partitionKeyFromLambda:region}/' +
+      'archive/AWSLogs/aws-account-id=!{partitionKeyFromLambda:account}/!{partitionKeyFromLambda:dataset}/aws-region=!{partitionKeyFromLambda:region}/' +
         'year=!{partitionKeyFromLambda:year}/month=!{partitionKeyFromLambda:month}/day=!{partitionKeyFromLambda:day}/hour=!{partitionKeyFromLambda:hour}/',
+    );
+  });
+
+  it('fills the prefix from the transform keys: flow logs keep their location, findings go to guardduty-stream', () => {
+    const fill = (dataset: string) =>
+      streamingDataPrefix().replace(/!\{partitionKeyFromLambda:(\w+)\}/g, (_m, k: string) =>
+        k === 'dataset'
+          ? dataset
+          : ({
+              account: '111122223333',
+              region: 'eu-west-1',
+              year: '2026',
+              month: '11',
+              day: '30',
+              hour: '09',
+            }[k] ?? `?${k}`),
+      );
+    expect(fill(FLOWLOG_DATASET)).toBe(
+      'AWSLogs/aws-account-id=111122223333/vpcflowlogs-stream/aws-region=eu-west-1/year=2026/month=11/day=30/hour=09/',
+    );
+    expect(fill(GUARDDUTY_DATASET)).toBe(
+      'AWSLogs/aws-account-id=111122223333/guardduty-stream/aws-region=eu-west-1/year=2026/month=11/day=30/hour=09/',
     );
   });
 

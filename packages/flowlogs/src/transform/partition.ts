@@ -12,6 +12,11 @@
  */
 import type { PartitionKeys } from './types.js';
 
+/** `dataset` partition key of flow records (the S3 segment after `aws-account-id=<acct>/`). */
+export const FLOWLOG_DATASET = 'vpcflowlogs-stream';
+/** `dataset` partition key of GuardDuty findings. */
+export const GUARDDUTY_DATASET = 'guardduty-stream';
+
 const ACCOUNT_RE = /^\d{12}$/;
 const REGION_RE = /(?:^|[/_.:-])([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)(?=$|[/_.:-])/;
 
@@ -29,10 +34,16 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** Keys for a record: account, region and the UTC year/month/day/hour of `timestampMs`. */
-export function partitionKeys(account: string, region: string, timestampMs: number): PartitionKeys {
+/** Keys for a record: account, region, the UTC year/month/day/hour of `timestampMs` and the dataset. */
+export function partitionKeys(
+  account: string,
+  region: string,
+  timestampMs: number,
+  dataset: string = FLOWLOG_DATASET,
+): PartitionKeys {
   const d = new Date(timestampMs);
   return {
+    dataset,
     account,
     region,
     year: String(d.getUTCFullYear()),

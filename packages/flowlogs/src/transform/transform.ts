@@ -8,7 +8,10 @@
  * - DATA_MESSAGE -> `Ok` with the flow records as newline-delimited JSON (default) or the original lines, each
  *   ending in `\n`, and dynamic-partitioning keys in `metadata.partitionKeys`; a DATA_MESSAGE with no events ->
  *   `Dropped`.
- * - Not base64/gzip/JSON, not a subscription message, or a line that does not fit the configured format ->
+ * - A plain-JSON EventBridge `GuardDuty Finding` event from `aws.guardduty` -> `Ok` with the finding (`detail`) as
+ *   one NDJSON line and partition keys with `dataset: guardduty-stream` ({@link decodeGuardDutyRecord}); flow
+ *   records carry `dataset: vpcflowlogs-stream`.
+ * - Not base64/gzip/JSON, not a subscription message or GuardDuty finding, or a line that does not fit the configured format ->
  *   `ProcessingFailed` (Firehose writes the original to the error prefix; nothing is lost).
  * - When the response would pass `maxResponseBytes` (Lambda's 6 MB response limit), the overflowing records are
  *   `Dropped` here and returned in `reingest` for the handler to put back into the source (Firehose PutRecordBatch
@@ -26,6 +29,7 @@ import {
 } from '../cloudwatch-payload.js';
 import { FlowLogFormat } from '../format.js';
 import { ByteWriter } from './byte-writer.js';
+import { type DecodedFinding, decodeGuardDutyRecord } from './guardduty.js';
 import {
   compileJsonEncoder,
   compileJsonLineWriter,
@@ -80,7 +84,7 @@ export interface TransformOptions {
 export interface ReingestEntry {
   /** The input record this payload came from (marked `Dropped` in the response). */
   readonly recordId: string;
-  /** Gzip CloudWatch Logs payload (raw bytes; the SDK base64-encodes). */
+  /** Gzip CloudWatch Logs payload, or a GuardDuty finding event as plain JSON (raw bytes; the SDK base64-encodes). */
   readonly data: Buffer;
   /** Kinesis partition key (from the original record), for a Kinesis source. */
   readonly partitionKey?: string;
@@ -100,6 +104,8 @@ export interface TransformStats {
   failed: number;
   reingested: number;
   logEvents: number;
+  /** GuardDuty findings written (counted in `ok` too). */
+  findings: number;
   bytesOut: number;
 }
 
@@ -276,8 +282,8 @@ function baseSize(recordId: string): number {
 }
 
 function metadataSize(keys: PartitionKeys): number {
-  // ,"metadata":{"partitionKeys":{"account":"…","region":"…","year":"2026","month":"01","day":"01","hour":"00"}}
-  return 120 + keys.account.length + keys.region.length;
+  // ,"metadata":{"partitionKeys":{"dataset":"…","account":"…","region":"…","year":"2026","month":"01","day":"01","hour":"00"}}
+  return 134 + keys.dataset.length + keys.account.length + keys.region.length;
 }
 
 /**
@@ -312,6 +318,7 @@ export function transformFirehoseEvent(
     failed: 0,
     reingested: 0,
     logEvents: 0,
+    findings: 0,
     bytesOut: 0,
   };
   // Every record costs at least its base size; Ok records add data and metadata on top.
@@ -340,12 +347,53 @@ export function transformFirehoseEvent(
     stats.reingested++;
   };
 
+  const writeFinding = (rec: FirehoseInputRecord, finding: DecodedFinding): void => {
+    const recordId = rec.recordId;
+    const data = Buffer.from(finding.line, 'utf8');
+    const size = Math.ceil(data.length / 3) * 4 + metadataSize(finding.keys);
+    if (used + size <= maxResponse) {
+      records.push({
+        recordId,
+        result: 'Ok',
+        data: data.toString('base64'),
+        metadata: { partitionKeys: finding.keys },
+      });
+      used += size;
+      stats.ok++;
+      stats.findings++;
+      stats.bytesOut += data.length;
+      return;
+    }
+    const n = finding.event[REINGEST_FIELD];
+    const attempt = (typeof n === 'number' && Number.isFinite(n) ? n : 0) + 1;
+    if (attempt > maxAttempts) {
+      fail(recordId, `response limit reached and the finding was already re-ingested ${attempt - 1} times`);
+    } else if (!target) {
+      fail(recordId, 'response limit reached and the event names no stream to re-ingest into');
+    } else {
+      putBack(rec, [Buffer.from(JSON.stringify({ ...finding.event, [REINGEST_FIELD]: attempt }), 'utf8')]);
+    }
+  };
+
   for (const rec of input) {
     const recordId = String(rec?.recordId ?? '');
     let msg: CloudWatchLogsMessage;
     try {
       if (typeof rec?.data !== 'string' || rec.data.length === 0) throw new Error('record data is empty');
-      msg = fastDecode(rec.data) ?? decodeCloudWatchPayload(rec.data);
+      const fast = fastDecode(rec.data);
+      if (fast) msg = fast;
+      else {
+        const finding = decodeGuardDutyRecord(rec.data, defaultRegion);
+        if (finding?.kind === 'problem') {
+          fail(recordId, finding.reason);
+          continue;
+        }
+        if (finding) {
+          writeFinding(rec, finding);
+          continue;
+        }
+        msg = decodeCloudWatchPayload(rec.data);
+      }
     } catch (e) {
       fail(recordId, (e as Error).message);
       continue;

@@ -15,7 +15,10 @@ export interface KinesisRecordMetadata {
   readonly subsequenceNumber?: number;
 }
 
-/** One input record: `data` is the base64 of what the producer put (a gzip CloudWatch Logs payload). */
+/**
+ * One input record: `data` is the base64 of what the producer put (a gzip CloudWatch Logs payload, or an EventBridge
+ * GuardDuty finding event as plain JSON).
+ */
 export interface FirehoseInputRecord {
   readonly recordId: string;
   readonly data: string;
@@ -39,6 +42,8 @@ export type FirehoseResult = 'Ok' | 'Dropped' | 'ProcessingFailed';
 
 /** Dynamic-partitioning keys of one output record (`!{partitionKeyFromLambda:<name>}` in the S3 prefix). */
 export interface PartitionKeys {
+  /** What the record holds: `vpcflowlogs-stream` (flow records) or `guardduty-stream` (GuardDuty findings). */
+  readonly dataset: string;
   readonly account: string;
   readonly region: string;
   readonly year: string;

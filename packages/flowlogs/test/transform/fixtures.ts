@@ -94,3 +94,44 @@ export const KINESIS_ARN = 'arn:aws:kinesis:eu-west-1:999999999999:stream/flowla
 export function decodeData(data: string | undefined): string {
   return Buffer.from(data ?? '', 'base64').toString('utf8');
 }
+
+/** An EventBridge `GuardDuty Finding` event (the shape GuardDuty sends; detail trimmed to common fields). */
+export function guardDutyEvent(
+  i: number,
+  overrides: Record<string, unknown> = {},
+  detail: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    version: '0',
+    id: `c8c4daa7-a20c-2f03-0070-b7393dd542a${i % 10}`,
+    'detail-type': 'GuardDuty Finding',
+    source: 'aws.guardduty',
+    account: '444455556666',
+    time: '2026-11-30T10:15:00Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail: {
+      schemaVersion: '2.0',
+      accountId: '444455556666',
+      region: 'eu-west-1',
+      partition: 'aws',
+      id: `16afba5c5c43e07c9e3e5e2e54${i}`,
+      arn: `arn:aws:guardduty:eu-west-1:444455556666:detector/12abc34d567e8fa901bc2d34e56789f0/finding/16afba5c5c43e07c9e3e5e2e54${i}`,
+      type: 'Recon:EC2/PortProbeUnprotectedPort',
+      resource: { resourceType: 'Instance', instanceDetails: { instanceId: 'i-0123456789abcdef0' } },
+      service: { serviceName: 'guardduty', count: 1 + i, eventFirstSeen: '2026-11-30T08:00:00.000Z' },
+      severity: 2,
+      createdAt: '2026-11-30T08:00:00.000Z',
+      updatedAt: '2026-11-30T09:45:12.345Z',
+      title: `Unprotected port on EC2 instance i-0123456789abcdef0 is being probed "${i}"`,
+      description: 'EC2 instance has an unprotected port which is being probed by a known malicious host.',
+      ...detail,
+    },
+    ...overrides,
+  };
+}
+
+/** Base64 of an object as plain JSON (how EventBridge puts events into Firehose). */
+export function plainJson(obj: unknown): string {
+  return Buffer.from(JSON.stringify(obj)).toString('base64');
+}

@@ -16,8 +16,10 @@ import {
   decodeData,
   encode,
   fhRecord,
+  guardDutyEvent,
   KINESIS_ARN,
   nonJson,
+  plainJson,
   rng,
 } from './fixtures.js';
 
@@ -30,10 +32,13 @@ type Kind =
   | 'nonjson'
   | 'empty'
   | 'badline'
-  | 'badfirst';
+  | 'badfirst'
+  | 'finding'
+  | 'notfinding';
 interface Sample {
   kind: Kind;
   data: string;
+  finding?: Record<string, unknown>;
   msg?: CloudWatchLogsMessage;
   records?: FlowRecord[];
 }
@@ -54,6 +59,8 @@ function pool(): Record<Kind, Sample[]> {
     empty: [],
     badline: [],
     badfirst: [],
+    finding: [],
+    notfinding: [],
   };
   for (let i = 0; i < 60; i++) {
     const { msg, records } = dataMessage(FORMAT, 1 + Math.floor(r() * 12), r);
@@ -82,6 +89,29 @@ function pool(): Record<Kind, Sample[]> {
     };
     p.badfirst.push({ kind: 'badfirst', data: encode(badFirst).toString('base64') });
   }
+  // GuardDuty findings routed by EventBridge (plain JSON), and plain JSON that is not a placeable finding.
+  for (let i = 0; i < 6; i++) {
+    const ev = guardDutyEvent(i, i % 2 ? { account: undefined } : {}, i % 3 ? {} : { updatedAt: undefined });
+    p.finding.push({ kind: 'finding', data: plainJson(ev), finding: ev });
+  }
+  p.notfinding.push({
+    kind: 'notfinding',
+    data: plainJson(guardDutyEvent(0, { source: 'aws.securityhub' })),
+  });
+  p.notfinding.push({
+    kind: 'notfinding',
+    data: plainJson(guardDutyEvent(0, { 'detail-type': 'GuardDuty Runtime Protection Unhealthy' })),
+  });
+  p.notfinding.push({ kind: 'notfinding', data: plainJson(guardDutyEvent(0, { detail: 'x' })) });
+  p.notfinding.push({
+    kind: 'notfinding',
+    data: plainJson(guardDutyEvent(0, { account: 'me' }, { accountId: undefined })),
+  });
+  p.notfinding.push({
+    kind: 'notfinding',
+    data: plainJson(guardDutyEvent(0, { time: 'soon' }, { updatedAt: 'later' })),
+  });
+  p.notfinding.push({ kind: 'notfinding', data: encode(guardDutyEvent(1) as never).toString('base64') });
   // Non-JSON variants that are not gzip at all.
   p.nonjson.push({ kind: 'nonjson', data: Buffer.from('plain text').toString('base64') });
   p.nonjson.push({ kind: 'nonjson', data: '%%%not base64%%%' });
@@ -115,7 +145,13 @@ describe('transform contract (property)', () => {
           expect(res.map((x) => x.recordId)).toEqual(records.map((x) => x.recordId));
           expect(Buffer.byteLength(JSON.stringify(out.response))).toBeLessThanOrEqual(MAX_RESPONSE);
           const reingested = new Map<string, CloudWatchLogsMessage[]>();
+          const reingestedFindings = new Map<string, Record<string, unknown>[]>();
           for (const e of out.reingest) {
+            if (e.data[0] === 0x7b) {
+              const f = JSON.parse(e.data.toString('utf8')) as Record<string, unknown>;
+              reingestedFindings.set(e.recordId, [...(reingestedFindings.get(e.recordId) ?? []), f]);
+              continue;
+            }
             const m = decodeCloudWatchPayload(e.data);
             reingested.set(e.recordId, [...(reingested.get(e.recordId) ?? []), m]);
             expect(e.partitionKey).toBe(kinesis ? `pk-${e.recordId.slice(4)}` : undefined);
@@ -134,6 +170,25 @@ describe('transform contract (property)', () => {
                   expect(decodeData(r.data).split('\n').at(-2)).toBe('only three fields');
                 } else expect(r.result).toBe('ProcessingFailed');
                 break;
+              case 'finding': {
+                const ev = s.finding as Record<string, unknown>;
+                const detail = ev.detail as Record<string, unknown>;
+                if (r.result === 'Ok') {
+                  expect(decodeData(r.data)).toBe(`${JSON.stringify(detail)}\n`);
+                  const keys = r.metadata?.partitionKeys;
+                  expect(keys?.dataset).toBe('guardduty-stream');
+                  expect(keys?.account).toBe('444455556666');
+                  expect(keys?.region).toBe('eu-west-1');
+                  expect(keys?.hour).toBe(detail.updatedAt ? '09' : '10');
+                } else {
+                  expect(r.result).toBe('Dropped');
+                  expect(reingestedFindings.get(r.recordId)).toEqual([
+                    JSON.parse(JSON.stringify({ ...ev, [REINGEST_FIELD]: 1 })),
+                  ]);
+                }
+                break;
+              }
+              case 'notfinding':
               case 'corrupt':
               case 'nonjson':
               case 'empty':
@@ -153,6 +208,7 @@ describe('transform contract (property)', () => {
                       : s.msg?.logEvents.map((e) => e.message);
                   expect(lines.join('\n')).toBe(want?.join('\n'));
                   expect(r.metadata?.partitionKeys.account).toBe(s.msg?.owner);
+                  expect(r.metadata?.partitionKeys.dataset).toBe('vpcflowlogs-stream');
                 } else {
                   // Overflow: Dropped here, every log event re-ingested once with the attempt counter raised.
                   expect(r.result).toBe('Dropped');
@@ -167,6 +223,7 @@ describe('transform contract (property)', () => {
               }
             }
             if (r.result !== 'Ok') expect(r.data).toBeUndefined();
+            if (s.kind !== 'finding') expect(reingestedFindings.has(r.recordId)).toBe(false);
           });
           const s = out.stats;
           expect(s.ok + s.dropped + s.failed + s.reingested).toBe(records.length);

@@ -132,6 +132,7 @@ describe('transformFirehoseEvent', () => {
     );
     const keys = out.response.records.map((x) => x.metadata?.partitionKeys);
     expect(keys[0]).toEqual({
+      dataset: 'vpcflowlogs-stream',
       account: OWNER,
       region: 'eu-west-1',
       year: '2026',
