@@ -8,8 +8,8 @@
  * - DATA_MESSAGE -> `Ok` with the flow records as newline-delimited JSON (default) or the original lines, each
  *   ending in `\n`, and dynamic-partitioning keys in `metadata.partitionKeys`; a DATA_MESSAGE with no events ->
  *   `Dropped`.
- * - A plain-JSON EventBridge `GuardDuty Finding` event from `aws.guardduty` -> `Ok` with the finding (`detail`) as
- *   one NDJSON line and partition keys with `dataset: guardduty-stream` ({@link decodeGuardDutyRecord}); flow
+ * - A GuardDuty finding as plain JSON (what flowlake's EventBridge rule puts: the event's `detail`), or a whole
+ *   EventBridge `GuardDuty Finding` event from `aws.guardduty` -> `Ok` with the finding as one NDJSON line and partition keys with `dataset: guardduty-stream` ({@link decodeGuardDutyRecord}); flow
  *   records carry `dataset: vpcflowlogs-stream`.
  * - Not base64/gzip/JSON, not a subscription message or GuardDuty finding, or a line that does not fit the configured format ->
  *   `ProcessingFailed` (Firehose writes the original to the error prefix; nothing is lost).
@@ -39,6 +39,7 @@ import {
   type LineEncoder,
 } from './line-encoder.js';
 import { isAccountId, partitionKeys, regionFromLogGroup } from './partition.js';
+import { REINGEST_FIELD } from './reingest-field.js';
 import type {
   FirehoseInputRecord,
   FirehoseOutputRecord,
@@ -56,8 +57,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 6_000_000;
 export const DEFAULT_MAX_REINGEST_ATTEMPTS = 3;
 /** Target size of the transformed output of one split-off payload. */
 export const DEFAULT_CHUNK_OUTPUT_BYTES = 1_000_000;
-/** Field of a re-ingested subscription payload that counts its re-ingestions. */
-export const REINGEST_FIELD = 'flowlakeReingest';
+export { REINGEST_FIELD } from './reingest-field.js';
 
 /** Options of {@link transformFirehoseEvent}. */
 export interface TransformOptions {
@@ -364,14 +364,13 @@ export function transformFirehoseEvent(
       stats.bytesOut += data.length;
       return;
     }
-    const n = finding.event[REINGEST_FIELD];
-    const attempt = (typeof n === 'number' && Number.isFinite(n) ? n : 0) + 1;
+    const attempt = finding.attempts + 1;
     if (attempt > maxAttempts) {
       fail(recordId, `response limit reached and the finding was already re-ingested ${attempt - 1} times`);
     } else if (!target) {
       fail(recordId, 'response limit reached and the event names no stream to re-ingest into');
     } else {
-      putBack(rec, [Buffer.from(JSON.stringify({ ...finding.event, [REINGEST_FIELD]: attempt }), 'utf8')]);
+      putBack(rec, [Buffer.from(JSON.stringify({ ...finding.record, [REINGEST_FIELD]: attempt }), 'utf8')]);
     }
   };
 

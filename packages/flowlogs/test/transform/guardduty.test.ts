@@ -42,6 +42,27 @@ describe('transformFirehoseEvent: GuardDuty findings routed by EventBridge', () 
     expect(out.stats).toMatchObject({ ok: 2, findings: 1, failed: 0 });
   });
 
+  it('accepts the bare finding that the flowlake rule puts ($.detail): account, region and hour from the finding', () => {
+    const detail = guardDutyEvent(7, {}, { accountId: '777788889999', region: 'ap-south-1' }).detail;
+    const out = transformFirehoseEvent({ region: 'us-east-1', records: [fhRecord('d', plainJson(detail))] });
+    expect(out.response.records[0].result).toBe('Ok');
+    expect(decodeData(out.response.records[0].data)).toBe(`${JSON.stringify(detail)}\n`);
+    expect(keysOf(out, 0)).toEqual({
+      dataset: 'guardduty-stream',
+      account: '777788889999',
+      region: 'ap-south-1',
+      year: '2026',
+      month: '11',
+      day: '30',
+      hour: '09',
+    });
+    // Plain JSON that only looks a bit like a finding is not one.
+    const notArn = transformFirehoseEvent({
+      records: [fhRecord('x', plainJson({ ...(detail as object), arn: 'arn:aws:s3:::bucket' }))],
+    });
+    expect(notArn.response.records[0].result).toBe('ProcessingFailed');
+  });
+
   it('falls back to detail.accountId, event.time and detail.region; the default region last', () => {
     const out = transformFirehoseEvent({
       region: 'us-east-1',
@@ -116,5 +137,20 @@ describe('transformFirehoseEvent: GuardDuty findings routed by EventBridge', () 
     });
     expect(again.response.records[0].result).toBe('Ok');
     expect(JSON.parse(decodeData(again.response.records[0].data))).toEqual(ev.detail);
+    // A bare finding is re-ingested with the counter, which never reaches the output line.
+    const bare = transformFirehoseEvent(
+      {
+        deliveryStreamArn: DELIVERY_ARN,
+        records: [fhRecord('a', plainJson(ev.detail)), fhRecord('b', plainJson(ev.detail))],
+      },
+      { maxResponseBytes: 1_800 },
+    );
+    expect(bare.response.records.map((r) => r.result)).toEqual(['Ok', 'Dropped']);
+    const back = JSON.parse(bare.reingest[0].data.toString('utf8'));
+    expect(back).toEqual({ ...(ev.detail as object), [REINGEST_FIELD]: 1 });
+    const bare2 = transformFirehoseEvent({
+      records: [fhRecord('b', bare.reingest[0].data.toString('base64'))],
+    });
+    expect(decodeData(bare2.response.records[0].data)).toBe(`${JSON.stringify(ev.detail)}\n`);
   });
 });

@@ -93,6 +93,9 @@ function pool(): Record<Kind, Sample[]> {
   for (let i = 0; i < 6; i++) {
     const ev = guardDutyEvent(i, i % 2 ? { account: undefined } : {}, i % 3 ? {} : { updatedAt: undefined });
     p.finding.push({ kind: 'finding', data: plainJson(ev), finding: ev });
+    // What flowlake's rule actually puts: the finding alone (account, region, time from it).
+    const bare = guardDutyEvent(10 + i).detail as Record<string, unknown>;
+    p.finding.push({ kind: 'finding', data: plainJson(bare), finding: { detail: bare, bare: true } });
   }
   p.notfinding.push({
     kind: 'notfinding',
@@ -182,8 +185,9 @@ describe('transform contract (property)', () => {
                   expect(keys?.hour).toBe(detail.updatedAt ? '09' : '10');
                 } else {
                   expect(r.result).toBe('Dropped');
+                  const original = ev.bare ? detail : ev;
                   expect(reingestedFindings.get(r.recordId)).toEqual([
-                    JSON.parse(JSON.stringify({ ...ev, [REINGEST_FIELD]: 1 })),
+                    JSON.parse(JSON.stringify({ ...original, [REINGEST_FIELD]: 1 })),
                   ]);
                 }
                 break;
