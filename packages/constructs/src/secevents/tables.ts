@@ -1,8 +1,10 @@
+import { GUARDDUTY_DATASET } from '@flowlake/flowlogs';
 import { Aws } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { partitionColumns, projectionParameters } from '../analytics/tables.js';
+import { locationTemplate, partitionColumns, projectionParameters } from '../analytics/tables.js';
+import { normalizePrefix } from '../internal/names.js';
 import { DEFAULT_CLOUDTRAIL_PREFIX } from './cloudtrail-policies.js';
 import { DEFAULT_GUARDDUTY_PREFIX, guardDutyPrefix } from './guardduty-policies.js';
 import { CLOUDTRAIL_COLUMNS, GUARDDUTY_COLUMNS, glueColumns } from './schemas.js';
@@ -41,6 +43,34 @@ export interface SecurityEventTablesProps {
     /** @default 'guardduty_findings' */
     readonly tableName?: string;
   };
+  /**
+   * Streaming path: GuardDuty findings the EventBridge rule puts into the streaming Firehose, read from
+   * `AWSLogs/aws-account-id=<acct>/guardduty-stream/aws-region=<r>/year=/month=/day=/hour=/`. Created only
+   * together with `guardDuty` (same finding columns).
+   * @default - no streamed-findings table
+   * @see docs/streaming.md
+   */
+  readonly guardDutyStream?: {
+    /** Folder before `AWSLogs/` where the streaming path writes. @default '' */
+    readonly prefix?: string;
+    /** @default 'guardduty_findings_stream' */
+    readonly tableName?: string;
+  };
+}
+
+/** Storage of GuardDuty finding JSON lines (gzip): the export and the streaming path write the same finding. */
+function guardDutyStorage(location: string): glue.CfnTable.StorageDescriptorProperty {
+  return {
+    columns: glueColumns(GUARDDUTY_COLUMNS),
+    location,
+    inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+    outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+    compressed: true,
+    serdeInfo: {
+      serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+      parameters: { 'ignore.malformed.json': 'FALSE', 'case.insensitive': 'TRUE' },
+    },
+  };
 }
 
 const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -56,6 +86,8 @@ export class SecurityEventTables extends Construct {
   readonly cloudTrailTable?: glue.CfnTable;
   /** The GuardDuty findings table, when configured. */
   readonly guardDutyTable?: glue.CfnTable;
+  /** The streamed GuardDuty findings table, when `guardDuty` and `guardDutyStream` are configured. */
+  readonly guardDutyStreamTable?: glue.CfnTable;
 
   constructor(scope: Construct, id: string, props: SecurityEventTablesProps) {
     super(scope, id);
@@ -136,21 +168,35 @@ export class SecurityEventTables extends Construct {
             .map((c) =>
               c.name === 'aws_region' ? { ...c, comment: 'Region of the exporting detector' } : c,
             ),
-          storageDescriptor: {
-            columns: glueColumns(GUARDDUTY_COLUMNS),
-            location: base,
-            inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-            outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-            compressed: true,
-            serdeInfo: {
-              serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-              parameters: { 'ignore.malformed.json': 'FALSE', 'case.insensitive': 'TRUE' },
-            },
-          },
+          storageDescriptor: guardDutyStorage(base),
         },
       });
     }
-    for (const t of [this.cloudTrailTable, this.guardDutyTable]) {
+
+    if (props.guardDuty && props.guardDutyStream) {
+      const prefix = normalizePrefix(props.guardDutyStream.prefix);
+      const source = { hive: true, perHour: true, prefix, service: GUARDDUTY_DATASET };
+      this.guardDutyStreamTable = new glue.CfnTable(this, 'GuardDutyStream', {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseName: props.databaseName,
+        tableInput: {
+          name: props.guardDutyStream.tableName ?? 'guardduty_findings_stream',
+          description: 'GuardDuty findings from the streaming path (partition projection)',
+          tableType: 'EXTERNAL_TABLE',
+          parameters: {
+            EXTERNAL: 'TRUE',
+            classification: 'json',
+            ...projectionParameters(source, props.regions, years),
+            'storage.location.template': `s3://${bucket}/${locationTemplate(source)}`,
+          },
+          partitionKeys: partitionColumns(true).map((c) =>
+            c.name === 'aws_region' ? { ...c, comment: 'Region of the finding' } : c,
+          ),
+          storageDescriptor: guardDutyStorage(`s3://${bucket}/${prefix}AWSLogs/`),
+        },
+      });
+    }
+    for (const t of [this.cloudTrailTable, this.guardDutyTable, this.guardDutyStreamTable]) {
       if (t && props.database) t.addResourceDependency(props.database);
     }
   }

@@ -30,8 +30,17 @@ describe('SecurityEventTables', () => {
     regions: ['eu-west-1', 'us-east-1'],
     cloudTrail: { organizationId: 'o-a1b2c3d4e5' },
     guardDuty: { adminAccountId: '999999999999' },
+    guardDutyStream: {},
   });
   const t = Template.fromStack(s);
+
+  function tableInput(name: string): TableInput {
+    const found = Object.values(
+      t.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: name } } }),
+    );
+    expect(found).toHaveLength(1);
+    return (found[0] as { Properties: { TableInput: TableInput } }).Properties.TableInput;
+  }
 
   it('projects CloudTrail partitions over AWSLogs/<org>/<account>/CloudTrail/<region>/yyyy/MM/dd', () => {
     t.hasResourceProperties('AWS::Glue::Table', {
@@ -92,6 +101,59 @@ describe('SecurityEventTables', () => {
     const all = t.findResources('AWS::Glue::Table');
     for (const r of Object.values(all))
       expect((r as { DependsOn?: string[] }).DependsOn?.length).toBeGreaterThan(0);
+  });
+
+  it('projects streamed findings over aws-account-id=/guardduty-stream/aws-region=/year=/month=/day=/hour=', () => {
+    const input = tableInput('guardduty_findings_stream');
+    expect(input.Parameters['storage.location.template']).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena projection placeholders
+      's3://central-archive/AWSLogs/aws-account-id=${aws_account_id}/guardduty-stream/aws-region=${aws_region}/year=${year}/month=${month}/day=${day}/hour=${hour}/',
+    );
+    expect(input.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.aws_account_id.type': 'injected',
+      'projection.aws_region.values': 'eu-west-1,us-east-1',
+      'projection.hour.range': '0,23',
+      'projection.hour.digits': '2',
+    });
+    expect(input.PartitionKeys.map((k) => k.Name)).toEqual([
+      'aws_account_id',
+      'aws_region',
+      'year',
+      'month',
+      'day',
+      'hour',
+    ]);
+    expect(input.StorageDescriptor.Columns).toEqual(
+      tableInput('guardduty_findings').StorageDescriptor.Columns,
+    );
+    expect(input.StorageDescriptor.Columns.map((c) => c.Name)).toContain('resource');
+    expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+  });
+
+  it('creates the streamed-findings table only with GuardDuty, under the streaming prefix', () => {
+    const make = (props: Partial<ConstructorParameters<typeof SecurityEventTables>[2]>) => {
+      const x = stack();
+      const bucket = s3.Bucket.fromBucketName(x, 'B', 'central-archive');
+      new SecurityEventTables(x, 'T', { databaseName: 'flowlake', bucket, regions: ['eu-west-1'], ...props });
+      return Template.fromStack(x);
+    };
+    make({ guardDutyStream: {} }).resourceCountIs('AWS::Glue::Table', 0);
+    make({ guardDuty: { adminAccountId: '999999999999' } }).resourceCountIs('AWS::Glue::Table', 1);
+    make({
+      guardDuty: { adminAccountId: '999999999999' },
+      guardDutyStream: { prefix: '/streaming/', tableName: 'gd_stream' },
+    }).hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'gd_stream',
+        Parameters: Match.objectLike({
+          'storage.location.template': Match.stringLikeRegexp(
+            '^s3://central-archive/streaming/AWSLogs/aws-account-id=\\$\\{aws_account_id\\}/guardduty-stream/',
+          ),
+        }),
+        StorageDescriptor: Match.objectLike({ Location: 's3://central-archive/streaming/AWSLogs/' }),
+      }),
+    });
   });
 
   it('adds no unacknowledged cdk-nag findings', () => {
