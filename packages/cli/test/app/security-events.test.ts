@@ -73,6 +73,19 @@ describe('cloudtrail: true / guardduty: true in flowlake.yaml', () => {
     expect(calls).toContain('FIFTEEN_MINUTES');
   });
 
+  it('adds the CloudTrail and GuardDuty Glue tables to the analytics database of the central stack', () => {
+    const central = Template.fromStack(stack('flowlake-central'));
+    const names = Object.values(central.findResources('AWS::Glue::Table')).map(
+      (r) => (r as { Properties: { TableInput: { Name: string } } }).Properties.TableInput.Name,
+    );
+    expect(names).toEqual(expect.arrayContaining(['cloudtrail', 'guardduty_findings']));
+    // No member streams in the example config, so there is no streamed-findings table.
+    expect(names).not.toContain('guardduty_findings_stream');
+    const none = Template.fromStack(buildApp(config('')).app.node.findChild('flowlake-central') as Stack);
+    const plain = JSON.stringify(none.findResources('AWS::Glue::Table'));
+    expect(plain).not.toContain('guardduty_findings');
+  });
+
   it('synthesizes nothing extra when both are off', () => {
     const off = planApp(config(''));
     expect(off.stacks.some((s) => s.kind === 'cloudtrail' || s.kind.startsWith('guardduty'))).toBe(false);
