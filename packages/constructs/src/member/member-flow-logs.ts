@@ -1,7 +1,7 @@
-import { ALL_VPC_FIELDS_V2_V8, FlowLogFormat } from '@flowlake/flowlogs';
 import { Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { resolveLogFormat } from '../internal/log-format.js';
 import { MANAGED_TAG_KEY } from '../internal/names.js';
 import type { FlowLogDelivery, FlowLogDeliveryConfig } from './delivery.js';
 import type { EnablerConfig } from './vpc-enabler/handler.js';
@@ -50,9 +50,7 @@ export class MemberFlowLogs extends Construct {
 
   constructor(scope: Construct, id: string, props: MemberFlowLogsProps) {
     super(scope, id);
-    const format = props.logFormat
-      ? FlowLogFormat.parse(props.logFormat)
-      : FlowLogFormat.fromFields(ALL_VPC_FIELDS_V2_V8);
+    const format = resolveLogFormat(props.logFormat);
     const tgw = format.fields.filter((f) => f.scope === 'transit-gateway').map((f) => f.name);
     if (tgw.length > 0) {
       throw new Error(

@@ -1,10 +1,10 @@
-import { ALL_VPC_FIELDS_V2_V8, FlowLogFormat } from '@flowlake/flowlogs';
 import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { resolveLogFormat } from '../internal/log-format.js';
 import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 import { MANAGED_TAG_KEY } from '../internal/names.js';
 import { VpcSelection } from '../member/vpc-selection.js';
@@ -69,9 +69,7 @@ export class MemberStreamingFlowLogs extends Construct {
   constructor(scope: Construct, id: string, props: MemberStreamingFlowLogsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const format = props.logFormat
-      ? FlowLogFormat.parse(props.logFormat)
-      : FlowLogFormat.fromFields(ALL_VPC_FIELDS_V2_V8);
+    const format = resolveLogFormat(props.logFormat);
     this.logFormat = format.toString();
     const interval = props.maxAggregationIntervalSeconds ?? 60;
     if (interval !== 60 && interval !== 600)

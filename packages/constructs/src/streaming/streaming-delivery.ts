@@ -1,4 +1,4 @@
-import { ALL_VPC_FIELDS_V2_V8, FLOWLOG_DATASET, FlowLogFormat } from '@flowlake/flowlogs';
+import { FLOWLOG_DATASET } from '@flowlake/flowlogs';
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { resolveLogFormat } from '../internal/log-format.js';
 import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 import { normalizePrefix } from '../internal/names.js';
 import type { DestinationSenders } from './destination-policy.js';
@@ -129,9 +130,7 @@ export class StreamingDelivery extends Construct {
   constructor(scope: Construct, id: string, props: StreamingDeliveryProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const format = props.logFormat
-      ? FlowLogFormat.parse(props.logFormat)
-      : FlowLogFormat.fromFields(ALL_VPC_FIELDS_V2_V8);
+    const format = resolveLogFormat(props.logFormat);
     this.logFormat = format.toString();
     this.senders = props.senders;
     const output = props.output ?? 'json';

@@ -1,6 +1,6 @@
-import { ALL_VPC_FIELDS_V2_V8, FlowLogFormat } from '@flowlake/flowlogs';
 import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import { Construct } from 'constructs';
+import { resolveLogFormat } from '../internal/log-format.js';
 import { memberLogGroupName } from './member-streaming.js';
 
 /** Properties of {@link OrganizationFlowLogTelemetryRule}. */
@@ -33,9 +33,7 @@ export class OrganizationFlowLogTelemetryRule extends Construct {
   constructor(scope: Construct, id: string, props: OrganizationFlowLogTelemetryRuleProps) {
     super(scope, id);
     if (props.regions.length === 0) throw new Error('regions: give at least one Region.');
-    const format = props.logFormat
-      ? FlowLogFormat.parse(props.logFormat)
-      : FlowLogFormat.fromFields(ALL_VPC_FIELDS_V2_V8);
+    const format = resolveLogFormat(props.logFormat);
     for (const region of props.regions) {
       this.rules.push(
         new observabilityadmin.CfnOrganizationTelemetryRule(this, region, {
