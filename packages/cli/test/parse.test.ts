@@ -86,6 +86,36 @@ describe('flowlake parse', () => {
     expect(pasted.json[1]).toMatchObject({ srcaddr: null, action: null, 'log-status': 'NODATA' });
   });
 
+  it('reads headerless Transit Gateway default-format records (36 fields) and accepts --format tgw-default', async () => {
+    const tgw = [
+      '6 TransitGateway 012345678901 tgw-0123456789abcdef0 tgw-attach-0123456789abcdef0 012345678901 - vpc-0a1b2c3d4e5f60718 - subnet-0a1b2c3d4e5f60718 - eni-0a1b2c3d4e5f60718 - use1-az1 - - 10.20.33.164 10.99.0.1 39813 443 6 3 180 1700000000 1700000060 OK IPv4 3 0 0 0 2 us-east-1 ingress - -',
+      '6 TransitGatewayAttachment 012345678901 tgw-0123456789abcdef0 tgw-attach-0123456789abcdef0 - - - - - - - - - - - - - - - - - - 1700000000 1700000060 NODATA - - - - - - us-east-1 - - -',
+    ].join('\n');
+    const pasted = await run([], `${tgw}\n`);
+    expect(pasted.code).toBe(0);
+    expect(pasted.err).toContain(
+      'no header line; its records have the 36 fields of the Transit Gateway default format',
+    );
+    expect(pasted.json).toHaveLength(2);
+    expect(pasted.json[0]).toMatchObject({
+      version: 6,
+      'resource-type': 'TransitGateway',
+      'tgw-dst-vpc-account-id': null,
+      dstport: 443,
+      'packets-lost-no-route': 3,
+      'tcp-flags': 2,
+      'flow-direction': 'ingress',
+    });
+    expect(pasted.json[1]).toMatchObject({ srcaddr: null, 'log-status': 'NODATA', region: 'us-east-1' });
+    const explicit = await run(['--format', 'tgw-default', '-'], `${tgw}\n`);
+    expect(explicit.code).toBe(0);
+    expect(explicit.json).toEqual(pasted.json);
+    expect(explicit.err).not.toContain('no header line');
+    // 36 tokens that are not a Transit Gateway record are not guessed
+    const other = await run(['-'], `${tgw.split('\n')[0].replace('TransitGateway ', 'Something ')}\n`);
+    expect(other.code).toBe(2);
+  });
+
   it('reads stdin (- or no file) and needs --format when there is no header', async () => {
     const missing = await run(['-'], `10.0.0.1 10.0.0.2 egress\n`);
     expect(missing.code).toBe(2);

@@ -402,6 +402,50 @@ export const DEFAULT_FIELDS: readonly string[] = FIELDS.filter(
 /** AWS's default format string (version 2). */
 export const DEFAULT_FORMAT_STRING: string = DEFAULT_FIELDS.map((n) => `\${${n}}`).join(' ');
 
+/**
+ * The fields of a Transit Gateway flow log created without a log format: AWS then includes every Transit Gateway
+ * field, in the order of the Transit Gateway "Available fields" table (36 fields, version 6).
+ * @see https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records
+ */
+export const TGW_DEFAULT_FIELDS: readonly string[] = [
+  'version',
+  'resource-type',
+  'account-id',
+  'tgw-id',
+  'tgw-attachment-id',
+  'tgw-src-vpc-account-id',
+  'tgw-dst-vpc-account-id',
+  'tgw-src-vpc-id',
+  'tgw-dst-vpc-id',
+  'tgw-src-subnet-id',
+  'tgw-dst-subnet-id',
+  'tgw-src-eni',
+  'tgw-dst-eni',
+  'tgw-src-az-id',
+  'tgw-dst-az-id',
+  'tgw-pair-attachment-id',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'log-status',
+  'type',
+  'packets-lost-no-route',
+  'packets-lost-blackhole',
+  'packets-lost-mtu-exceeded',
+  'packets-lost-ttl-expired',
+  'tcp-flags',
+  'region',
+  'flow-direction',
+  'pkt-src-aws-service',
+  'pkt-dst-aws-service',
+];
+
 /** Every VPC field of versions 2..8 (no Transit Gateway fields): the 40-field format flowlake deploys by default. */
 export const ALL_VPC_FIELDS_V2_V8: readonly string[] = FIELDS.filter(
   (s) => s.scope !== 'transit-gateway' && s.version <= 8,

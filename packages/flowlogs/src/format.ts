@@ -1,4 +1,4 @@
-import { DEFAULT_FIELDS, FIELD_BY_NAME, FIELDS, type FieldSpec } from './fields.js';
+import { DEFAULT_FIELDS, FIELD_BY_NAME, FIELDS, type FieldSpec, TGW_DEFAULT_FIELDS } from './fields.js';
 
 /** A format string or header names a field AWS does not define, or is otherwise malformed. */
 export class FormatError extends Error {
@@ -66,6 +66,8 @@ function lookup(name: string, where: string): FieldSpec {
 export class FlowLogFormat {
   /** AWS's default format (the 14 version-2 fields). */
   static readonly DEFAULT: FlowLogFormat = FlowLogFormat.fromFields(DEFAULT_FIELDS);
+  /** The format of a Transit Gateway flow log created without a log format (all 36 Transit Gateway fields). */
+  static readonly TGW_DEFAULT: FlowLogFormat = FlowLogFormat.fromFields(TGW_DEFAULT_FIELDS);
 
   /**
    * Parses a format string such as `${version} ${account-id} ${srcaddr}`.

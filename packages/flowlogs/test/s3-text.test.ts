@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   DecompressError,
+  defaultFormatOf,
   FlowLogFormat,
   type FlowRecord,
   FormatError,
@@ -162,5 +164,31 @@ describe('splitLines', () => {
     for await (const r of splitLines(src(), 1024))
       runs.push(Buffer.from(r.buf.subarray(r.start, r.end)).toString());
     expect(runs.map((r) => r.length)).toEqual([1025, 3]);
+  });
+});
+
+describe('defaultFormatOf', () => {
+  const cases = (
+    JSON.parse(readFileSync(new URL('./fixtures/record-examples.json', import.meta.url), 'utf8')) as {
+      cases: { name: string; header: string; lines: string[] }[];
+    }
+  ).cases;
+
+  it('recognises every Transit Gateway example record as the TGW default format, whose fields match the example header', () => {
+    const tgw = cases.find((c) => c.name.startsWith('transit gateway flow log (version 6 default format)'));
+    expect(tgw).toBeDefined();
+    expect(FlowLogFormat.TGW_DEFAULT.names.join(' ')).toBe(tgw?.header);
+    expect(FlowLogFormat.TGW_DEFAULT.version).toBe(6);
+    for (const line of tgw?.lines ?? []) expect(defaultFormatOf(line)).toBe(FlowLogFormat.TGW_DEFAULT);
+  });
+
+  it('recognises version-2 default records and nothing else', () => {
+    expect(
+      defaultFormatOf('2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA'),
+    ).toBe(FlowLogFormat.DEFAULT);
+    expect(
+      defaultFormatOf('3 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA'),
+    ).toBeUndefined();
+    expect(defaultFormatOf('6 TransitGateway 1 2 3')).toBeUndefined();
   });
 });

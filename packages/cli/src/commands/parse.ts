@@ -20,16 +20,20 @@ Examples:
   flowlake parse --strict *.log.gz | jq -c 'select(.action == "REJECT")'
 
 Files may be plain text or gzip (detected from their bytes). A header line naming the fields (as in S3 objects)
-sets the format; files without one need --format, except records of the default format (version 2, 14 fields),
-which are recognised. Output: one JSON object per record, keys as AWS names them
-('log-status'), '-' as null, integer fields as numbers. Bad lines go to stderr as file:line: reason, then a
+sets the format; files without one need --format, except records of the default formats, which are
+recognised: VPC (version 2, 14 fields) and Transit Gateway (version 6, 36 fields; --format tgw-default).
+Output: one JSON object per record, keys as AWS names them ('log-status'), '-' as null, integer fields as numbers. Bad lines go to stderr as file:line: reason, then a
 summary; with --strict any bad line makes the exit code 1.
 `;
 
-/** Reads `--format`: `default`, a format string (`${a} ${b}`) or space-separated names (`a b`). */
+/**
+ * Reads `--format`: `default` (VPC), `tgw-default` (Transit Gateway), a format string (`${a} ${b}`) or
+ * space-separated names (`a b`).
+ */
 export function parseFormatOption(text: string): FlowLogFormat {
   try {
     if (text.trim() === 'default') return FlowLogFormat.DEFAULT;
+    if (text.trim() === 'tgw-default') return FlowLogFormat.TGW_DEFAULT;
     return text.includes('${') ? FlowLogFormat.parse(text) : FlowLogFormat.fromHeader(text);
   } catch (e) {
     if (e instanceof FormatError) {
@@ -74,7 +78,7 @@ export const parseCommand: CommandSpec = {
       .argument('[files...]', "flow-log files, plain or .gz; '-' or nothing reads standard input")
       .option(
         '-f, --format <format>',
-        "format of files without a header line: 'default', '${a} ${b} ...', or 'a b ...'",
+        "format of files without a header line: 'default', 'tgw-default', '${a} ${b} ...', or 'a b ...'",
       )
       .option('--strict', 'exit with code 1 if any line fails to parse')
       .addHelpText('after', EXAMPLES),
@@ -98,7 +102,9 @@ export const parseCommand: CommandSpec = {
         for await (const batch of reader.batches()) {
           if (!noticed && reader.formatAssumed) {
             io.err(
-              `${name}: no header line; its records have the 14 fields of the default format, read as --format default\n`,
+              reader.format === FlowLogFormat.TGW_DEFAULT
+                ? `${name}: no header line; its records have the 36 fields of the Transit Gateway default format, read as --format tgw-default\n`
+                : `${name}: no header line; its records have the 14 fields of the default format, read as --format default\n`,
             );
           }
           noticed = true;

@@ -25,8 +25,9 @@ export interface ReadFlowLogTextOptions {
    */
   readonly format?: FlowLogFormat;
   /**
-   * Without a header line and without `format`: read the object under the default format when its first line has
-   * the 14 tokens of a version-2 default record (what CloudWatch Logs exports and the AWS documentation show).
+   * Without a header line and without `format`: read the object under a default format when its first line is a
+   * record of one: the 14 tokens of a version-2 VPC record, or the 36 tokens of a Transit Gateway record of a flow
+   * log created without a log format (what CloudWatch Logs exports and the AWS documentation show).
    * `reader.formatAssumed` tells when this happened.
    * @default false
    */
@@ -69,7 +70,7 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
   format: FlowLogFormat | undefined;
   /** True when the object started with a header line. */
   hasHeader = false;
-  /** True when the object had no header and the default format was assumed (option `assumeDefault`). */
+  /** True when the object had no header and a default format was assumed (option `assumeDefault`; see `format`). */
   formatAssumed = false;
   /** Counters, updated as the read proceeds. */
   readonly stats: TextReadStats = { lines: 0, records: 0, errors: 0, headers: 0, bytesIn: 0, bytesOut: 0 };
@@ -191,8 +192,9 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
       Math.min(nl, start + 65536) - start,
     ).toString('utf8');
     if (!FlowLogFormat.isHeaderLine(first)) {
-      if (!this.format && this.opts.assumeDefault && looksLikeDefaultRecord(first)) {
-        this.format = FlowLogFormat.DEFAULT;
+      const assumed = !this.format && this.opts.assumeDefault ? defaultFormatOf(first) : undefined;
+      if (assumed) {
+        this.format = assumed;
         this.formatAssumed = true;
       }
       return start;
@@ -204,10 +206,23 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
   }
 }
 
-/** A line of 14 tokens starting with version 2: a record of the default format. */
-function looksLikeDefaultRecord(line: string): boolean {
+/**
+ * The default format a header-less record is written in, if it is one: 14 tokens starting with version 2 (a VPC
+ * flow log without a log format), or 36 tokens starting with `6 TransitGateway` / `6 TransitGatewayAttachment` (a
+ * Transit Gateway flow log without a log format).
+ */
+export function defaultFormatOf(line: string): FlowLogFormat | undefined {
   const tokens = line.trim().split(/[ \t]+/);
-  return tokens.length === FlowLogFormat.DEFAULT.fields.length && tokens[0] === '2';
+  if (tokens.length === FlowLogFormat.DEFAULT.fields.length && tokens[0] === '2')
+    return FlowLogFormat.DEFAULT;
+  if (
+    tokens.length === FlowLogFormat.TGW_DEFAULT.fields.length &&
+    tokens[0] === '6' &&
+    (tokens[1] === 'TransitGateway' || tokens[1] === 'TransitGatewayAttachment')
+  ) {
+    return FlowLogFormat.TGW_DEFAULT;
+  }
+  return undefined;
 }
 
 /**
