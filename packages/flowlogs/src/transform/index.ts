@@ -1,4 +1,5 @@
 export * from './byte-writer.js';
+export * from './documents.js';
 export * from './guardduty.js';
 export * from './line-encoder.js';
 export * from './partition.js';
