@@ -12,11 +12,13 @@
  *
  * Speed: {@link FlowLogParser.parseBuffer} scans bytes once (no string per field) into a columnar
  * {@link FlowBatch}: integer columns are Float64Arrays (NaN for `-`), string fields are byte offsets decoded only
- * when read. See docs/parsing.md.
+ * when read. Plain lines go through a WebAssembly SIMD kernel (wasm/scan.c) where the runtime has one; every other
+ * line through the compiled JavaScript scanner below, which is the reference. See docs/parsing.md.
  */
 import type { FieldSpec } from './fields.js';
 import type { FlowLogFormat } from './format.js';
 import type { FlowRecord, FlowValue } from './record.js';
+import { KERNEL_MAX_FIELDS, loadKernel, type ScanKernel } from './wasm/kernel.js';
 
 /** A line that could not be parsed. Not an Error: parsers return it (and count it) instead of throwing. */
 export class ParseError {
@@ -229,6 +231,19 @@ function compileBuilder(fields: readonly FieldSpec[]): (batch: FlowBatch, row: n
   return new Function('b', 'r', `return { ${props.join(', ')} };`) as (b: FlowBatch, r: number) => FlowRecord;
 }
 
+/** Options of {@link FlowLogParser}. */
+export interface FlowLogParserOptions {
+  /**
+   * The buffer scanner: `wasm` runs a WebAssembly SIMD kernel over plain lines and the JavaScript scanner over the
+   * rest (same results, faster); `js` uses only JavaScript; `auto` uses wasm where the runtime supports it.
+   * Single lines ({@link FlowLogParser.parseLine}) always use JavaScript.
+   * @default 'auto'
+   */
+  readonly kernel?: 'auto' | 'wasm' | 'js';
+}
+
+const DEFAULT_KERNEL: 'auto' | 'wasm' | 'js' = 'auto';
+
 /**
  * Parses flow-log record lines under one format. Create one per format and reuse it.
  *
@@ -239,12 +254,29 @@ function compileBuilder(fields: readonly FieldSpec[]): (batch: FlowBatch, row: n
  */
 export class FlowLogParser {
   private readonly plan: Plan;
+  private readonly scan: Scanner;
   /** Running estimate of bytes per line, for batch sizing. Starts low (NODATA lines are short). */
   private bytesPerLine: number;
+  /** The scanner in use for buffers: `wasm` (WebAssembly SIMD kernel plus JavaScript for odd lines) or `js`. */
+  readonly kernel: 'wasm' | 'js';
 
-  constructor(readonly format: FlowLogFormat) {
+  constructor(
+    readonly format: FlowLogFormat,
+    opts: FlowLogParserOptions = {},
+  ) {
     this.plan = makePlan(format.fields);
     this.bytesPerLine = Math.max(8, this.plan.n * 5);
+    const want = opts.kernel ?? DEFAULT_KERNEL;
+    const k = want === 'js' || this.plan.n > KERNEL_MAX_FIELDS ? undefined : loadKernel();
+    if (want === 'wasm' && !k) {
+      throw new Error(
+        this.plan.n > KERNEL_MAX_FIELDS
+          ? `the wasm kernel handles at most ${KERNEL_MAX_FIELDS} fields`
+          : 'WebAssembly SIMD is not available in this runtime',
+      );
+    }
+    this.kernel = k ? 'wasm' : 'js';
+    this.scan = k ? hybridScanner(k, this.plan) : this.plan.scan;
   }
 
   /** Parses one record line (without or with its trailing newline). Blank and `#` lines are errors here. */
@@ -284,7 +316,7 @@ export class FlowLogParser {
     }
     while (pos < end) {
       const batch = this.newBatch(buf, end - pos, maxRows);
-      this.plan.scan(batch, buf, pos, end, line, onBad);
+      this.scan(batch, buf, pos, end, line, onBad);
       this.observe(batch, pos);
       pos = batch.end;
       line = batch.nextLine;
@@ -304,7 +336,7 @@ export class FlowLogParser {
   parseLines(buf: Uint8Array, start: number, end: number, firstLine: number, maxRows = 65536): FlowBatch {
     if (end > start && buf[end - 1] !== LF) throw new Error('parseLines needs newline-terminated input');
     const batch = this.newBatch(buf, end - start, maxRows);
-    this.plan.scan(batch, buf, start, end, firstLine, onBad);
+    this.scan(batch, buf, start, end, firstLine, onBad);
     return this.observe(batch, start);
   }
 
@@ -377,7 +409,7 @@ function compileScanner(plan: { n: number; isInt: Uint8Array; slot: Int32Array }
   }
   const body = `
   const cap = batch.capacity, ints = batch.ints, ss = batch.strStart, se = batch.strEnd, lines = batch.lines;
-  let row = 0, pos = start, line = firstLine, c = 0, d = 0, v = 0;
+  let row = batch.count, pos = start, line = firstLine, c = 0, d = 0, v = 0;
   outer: while (pos < end && row < cap) {
     const lineStart = pos;
     c = buf[pos];
@@ -399,6 +431,39 @@ function compileScanner(plan: { n: number; isInt: Uint8Array; slot: Int32Array }
   }
   batch.count = row; batch.end = pos; batch.nextLine = line; batch.firstLine = firstLine;`;
   return new Function('batch', 'buf', 'start', 'end', 'firstLine', 'onBad', body) as Scanner;
+}
+
+/**
+ * The kernel over plain lines, the JavaScript scanner over every other line (blank, comment, tabs, CRLF, runs of
+ * spaces, bad lines): results identical to the JavaScript scanner alone.
+ */
+function hybridScanner(kernel: ScanKernel, plan: Plan): Scanner {
+  return (batch, buf, start, end, firstLine, bad) => {
+    let pos = start;
+    let line = firstLine;
+    let burst = 0;
+    const cap = batch.capacity;
+    const lines = batch.lines;
+    while (pos < end && batch.count < cap) {
+      const step = kernel.scan(plan, batch, batch.count, buf, pos, end);
+      const rows = step.rows;
+      for (let i = 0, r = batch.count; i < rows; i++) lines[r + i] = line + i;
+      batch.count += rows;
+      line += rows;
+      pos = step.end;
+      if (!step.stopped || batch.count >= cap) continue;
+      // the next line is not plain: the JavaScript scanner takes it, and more lines when odd lines come in a row
+      burst = rows === 0 ? Math.min(1024, burst * 2 || 1) : 1;
+      let e = pos;
+      for (let i = 0; i < burst && e < end; i++) e = buf.indexOf(LF, e) + 1;
+      plan.scan(batch, buf, pos, e, line, bad);
+      pos = batch.end;
+      line = batch.nextLine;
+    }
+    batch.end = pos;
+    batch.nextLine = line;
+    batch.firstLine = firstLine;
+  };
 }
 
 function onBad(batch: FlowBatch, buf: Uint8Array, start: number, end: number, line: number): void {

@@ -9,7 +9,7 @@
  * console.log(reader.format?.version, reader.stats);
  */
 import { FlowLogFormat, FormatError } from '../format.js';
-import { type FlowBatch, FlowLogParser, ParseError } from '../parser.js';
+import { type FlowBatch, FlowLogParser, type FlowLogParserOptions, ParseError } from '../parser.js';
 import type { FlowRecord } from '../record.js';
 import { type ByteSource, decompress } from './decompress.js';
 import { type LineRun, MAX_LINE_BYTES, splitLines } from './lines.js';
@@ -46,6 +46,8 @@ export interface ReadFlowLogTextOptions {
   readonly readAhead?: number;
   /** Longest line accepted whole. @default 1 MiB */
   readonly maxLineBytes?: number;
+  /** The parser's buffer scanner (see {@link FlowLogParserOptions.kernel}). @default the parser's default */
+  readonly kernel?: FlowLogParserOptions['kernel'];
 }
 
 /** Counters of one read. */
@@ -120,7 +122,7 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
               'e.g. FlowLogFormat.DEFAULT for the 14 version-2 fields)',
           );
         }
-        parser = new FlowLogParser(this.format);
+        parser = new FlowLogParser(this.format, { kernel: this.opts.kernel });
       }
       while (start < run.end) {
         const batch = parser.parseLines(run.buf, start, run.end, line, maxRows);

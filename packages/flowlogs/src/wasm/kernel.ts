@@ -1,0 +1,184 @@
+/**
+ * The WebAssembly SIMD record scanner (source: packages/flowlogs/wasm/scan.c, embedded by `npm run build:wasm`).
+ * It scans "plain" record lines (single spaces, LF endings, integer fields of digits or `-`) into columns and stops
+ * at the first other line, which the JavaScript scanner then handles; see parser.ts. One instance per process,
+ * loaded on first use; {@link loadKernel} returns undefined where WebAssembly SIMD is unavailable.
+ */
+import { SCAN_WASM_BASE64 } from './scan-module.js';
+
+/** Most fields per format the kernel handles (MAX_FIELDS in scan.c). */
+export const KERNEL_MAX_FIELDS = 128;
+
+/** Largest input copied into wasm memory per call. */
+const WINDOW = 4 << 20;
+const PAGE = 65536;
+const LF = 10;
+
+/** The few WebAssembly APIs used (the TypeScript lib here has no WebAssembly types). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+interface Exports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly plan: () => number;
+  readonly scan: (buf: number, len: number, cap: number, base: number) => number;
+  readonly result: () => number;
+  readonly __heap_base: { readonly value: number };
+}
+
+/** Field layout of a format, as the parser's plan has it. */
+export interface KernelLayout {
+  readonly n: number;
+  readonly isInt: Uint8Array;
+  readonly slot: Int32Array;
+  readonly intCount: number;
+  readonly strCount: number;
+}
+
+/** Where the kernel writes: the batch's columns (column-major, `capacity` rows per column), from row `row`. */
+export interface KernelTarget {
+  readonly capacity: number;
+  readonly ints: Float64Array;
+  readonly strStart: Int32Array;
+  readonly strEnd: Int32Array;
+}
+
+/** What one call did. */
+export interface KernelStep {
+  /** Records stored (rows `row` to `row + rows - 1`). */
+  rows: number;
+  /** Offset in the caller's buffer of the first line not consumed. */
+  end: number;
+  /** True when it stopped at a line it does not handle (the line at `end`). */
+  stopped: boolean;
+}
+
+export class ScanKernel {
+  private u8: Uint8Array;
+  private u32: Uint32Array;
+  private f64: Float64Array;
+  private i32: Int32Array;
+  private readonly planAddr: number;
+  private readonly resultAddr: number;
+  private readonly input: number;
+  private readonly step: KernelStep = { rows: 0, end: 0, stopped: false };
+
+  constructor(private readonly x: Exports) {
+    this.planAddr = x.plan();
+    this.resultAddr = x.result();
+    // 16 readable bytes before the input (the digit loader reads back), 64 after it (the block loader reads ahead)
+    this.input = align(Number(x.__heap_base.value), 64) + 64;
+    this.u8 = this.u32 = this.f64 = this.i32 = undefined as never;
+    this.views();
+  }
+
+  private views(): void {
+    const b = this.x.memory.buffer;
+    this.u8 = new Uint8Array(b);
+    this.u32 = new Uint32Array(b);
+    this.f64 = new Float64Array(b);
+    this.i32 = new Int32Array(b);
+  }
+
+  private reserve(bytes: number): void {
+    const have = this.x.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    this.x.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.views();
+  }
+
+  /**
+   * Scans the lines of `buf[pos, end)` (buf[end - 1] is LF) into `t` from row `row`, at most `t.capacity - row`
+   * records. Returns a step object reused by the next call.
+   */
+  scan(
+    layout: KernelLayout,
+    t: KernelTarget,
+    row: number,
+    buf: Uint8Array,
+    pos: number,
+    end: number,
+  ): KernelStep {
+    const step = this.step;
+    let len = end - pos;
+    if (len > WINDOW) {
+      const cut = buf.lastIndexOf(LF, pos + WINDOW - 1);
+      if (cut < pos) {
+        // one line longer than the window: the JavaScript scanner takes it
+        step.rows = 0;
+        step.end = pos;
+        step.stopped = true;
+        return step;
+      }
+      len = cut + 1 - pos;
+    }
+    const room = t.capacity - row;
+    const ints = align(this.input + len + 64, 8);
+    const strs = ints + layout.intCount * room * 8;
+    this.reserve(strs + layout.strCount * room * 8);
+    this.u8.set(buf.subarray(pos, pos + len), this.input);
+    const u32 = this.u32;
+    const p = this.planAddr >>> 2;
+    const n = layout.n;
+    u32[p] = n;
+    for (let f = 0; f < n; f++) {
+      const s = layout.slot[f];
+      if (layout.isInt[f]) {
+        u32[p + 1 + f] = 1;
+        u32[p + 1 + KERNEL_MAX_FIELDS + f] = ints + s * room * 8;
+      } else {
+        u32[p + 1 + f] = 0;
+        u32[p + 1 + KERNEL_MAX_FIELDS + f] = strs + s * room * 4;
+        u32[p + 1 + 2 * KERNEL_MAX_FIELDS + f] = strs + (layout.strCount + s) * room * 4;
+      }
+    }
+    const rows = this.x.scan(this.input, len, room, pos);
+    const r = this.resultAddr >>> 2;
+    const cap = t.capacity;
+    if (rows > 0) {
+      for (let s = 0; s < layout.intCount; s++) {
+        const at = (ints >>> 3) + s * room;
+        t.ints.set(this.f64.subarray(at, at + rows), s * cap + row);
+      }
+      for (let s = 0; s < layout.strCount; s++) {
+        const at = (strs >>> 2) + s * room;
+        t.strStart.set(this.i32.subarray(at, at + rows), s * cap + row);
+        const at2 = at + layout.strCount * room;
+        t.strEnd.set(this.i32.subarray(at2, at2 + rows), s * cap + row);
+      }
+    }
+    step.rows = rows;
+    step.end = pos + u32[r + 1];
+    step.stopped = u32[r + 2] === 2;
+    return step;
+  }
+}
+
+function align(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
+
+let kernel: ScanKernel | null | undefined;
+
+/** The process's kernel; undefined where WebAssembly or its SIMD extension is unavailable. */
+export function loadKernel(): ScanKernel | undefined {
+  if (kernel === undefined) {
+    kernel = null;
+    try {
+      const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+      if (wasm) {
+        const bytes = Buffer.from(SCAN_WASM_BASE64, 'base64');
+        if (wasm.validate(bytes)) {
+          const instance = new wasm.Instance(new wasm.Module(bytes), {});
+          kernel = new ScanKernel(instance.exports as unknown as Exports);
+        }
+      }
+    } catch {
+      kernel = null;
+    }
+  }
+  return kernel ?? undefined;
+}

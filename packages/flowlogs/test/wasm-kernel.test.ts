@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ALL_VPC_FIELDS_V2_V8,
+  FIELDS,
+  type FlowBatch,
+  FlowLogFormat,
+  FlowLogParser,
+  type FlowRecord,
+  formatRecord,
+  readFlowLogText,
+} from '../src/index.js';
+import { loadKernel } from '../src/wasm/kernel.js';
+
+const V2 = FlowLogFormat.DEFAULT;
+const V5 = FlowLogFormat.fromFields(
+  FIELDS.filter((f) => f.version <= 5 && f.scope !== 'transit-gateway').map((f) => f.name),
+);
+const ALL = FlowLogFormat.fromFields(ALL_VPC_FIELDS_V2_V8);
+
+/** Everything a batch exposes, for comparing the two scanners. */
+function snapshot(batches: FlowBatch[]) {
+  return batches.map((b) => ({
+    count: b.count,
+    end: b.end,
+    firstLine: b.firstLine,
+    nextLine: b.nextLine,
+    lines: Array.from(b.lines.subarray(0, b.count)),
+    records: b.records(),
+    errors: b.errors.map((e) => ({ line: e.line, reason: e.reason, text: e.text })),
+    ints: b.format.fields.filter((f) => f.type !== 'string').map((f) => Array.from(b.column(f.name))),
+  }));
+}
+
+function both(format: FlowLogFormat, text: Buffer, maxRows?: number) {
+  const js = [...new FlowLogParser(format, { kernel: 'js' }).parseBuffer(text, { maxRows, firstLine: 3 })];
+  const wasm = [
+    ...new FlowLogParser(format, { kernel: 'wasm' }).parseBuffer(text, { maxRows, firstLine: 3 }),
+  ];
+  return { js: snapshot(js), wasm: snapshot(wasm) };
+}
+
+const token = fc.stringMatching(/^[A-Za-z0-9.:_\-/]{1,24}$/).filter((s) => s !== '-');
+const intValue = fc.oneof(
+  fc.nat(99999),
+  fc.nat(),
+  fc.maxSafeNat(),
+  fc.constantFrom(0, 9, 10, 99999999, 100000000, 2 ** 53 - 1, 1234567890123456),
+);
+
+function recordArb(format: FlowLogFormat): fc.Arbitrary<FlowRecord> {
+  return fc
+    .tuple(
+      ...format.fields.map((f) =>
+        f.type === 'string' ? fc.option(token, { nil: null }) : fc.option(intValue, { nil: null }),
+      ),
+    )
+    .map((values) => Object.fromEntries(format.names.map((n, i) => [n, values[i]])));
+}
+
+/** Damage that the kernel must leave to the JavaScript scanner (and the JavaScript scanner must judge). */
+const damage = fc.constantFrom(
+  (l: string) => l,
+  (l: string) => l,
+  (l: string) => l,
+  (l: string) => `${l}\r`,
+  (l: string) => l.replace(' ', '\t'),
+  (l: string) => l.replace(' ', '  '),
+  (l: string) => ` ${l}`,
+  (l: string) => `${l} `,
+  (l: string) => `${l} # note`,
+  (l: string) => `# ${l}`,
+  (l: string) => l.replace(/ [^ ]+$/, ''),
+  (l: string) => `${l} extra`,
+  (l: string) => l.replace(/ \d+/, ' 12a'),
+  (l: string) => l.replace(/ \d+/, ' 99999999999999999'),
+  (l: string) => l.replace(/ \d+/, ' 9007199254740992'),
+  (l: string) => l.replace(/ \d+/, ' 00000000000000000007'),
+  (l: string) => l.replace(/ \d+/, ' -1'),
+  (l: string) => l.replace(/ \d+/, ' -'),
+  (l: string) => l.replace(/ [^ ]+/, ' caf\u00e9'),
+  (l: string) => l.replace(' ', '\u0001'),
+  (l: string) => l.replace(' ', '\u007f'),
+  () => '',
+  () => '   ',
+  () => '# comment',
+);
+
+function linesArb(format: FlowLogFormat) {
+  return fc
+    .array(fc.tuple(recordArb(format), damage), { maxLength: 40 })
+    .map((rows) => rows.map(([r, d]) => d(formatRecord(r, format))));
+}
+
+describe('WebAssembly SIMD scanner', () => {
+  it('loads in this runtime (Node >= 20 has WebAssembly SIMD)', () => {
+    expect(loadKernel()).toBeDefined();
+    expect(new FlowLogParser(V2, { kernel: 'wasm' }).kernel).toBe('wasm');
+    expect(new FlowLogParser(V2, { kernel: 'js' }).kernel).toBe('js');
+  });
+
+  for (const [name, format] of [
+    ['v2', V2],
+    ['v5', V5],
+    ['all fields', ALL],
+  ] as const) {
+    it(`gives the same batches as the JavaScript scanner on random valid and damaged ${name} input`, () => {
+      fc.assert(
+        fc.property(
+          linesArb(format),
+          fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
+          fc.boolean(),
+          (lines, maxRows, finalNewline) => {
+            const text = Buffer.from(lines.join('\n') + (finalNewline ? '\n' : ''));
+            const { js, wasm } = both(format, text, maxRows);
+            expect(wasm).toEqual(js);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('parses plain lines itself and agrees on values', () => {
+    const line =
+      '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
+    const text = Buffer.from(`${line}\n`.repeat(1000));
+    const { js, wasm } = both(V2, text);
+    expect(wasm).toEqual(js);
+    expect(wasm[0].count).toBe(1000);
+    expect(wasm[0].records[999]).toEqual(new FlowLogParser(V2).parseLine(line, 1));
+  });
+
+  it('handles inputs larger than its 4 MiB window, and a line longer than the window', () => {
+    const line =
+      '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n';
+    const big = Buffer.from(
+      line.repeat(50_000) + `2 ${'x'.repeat(5 << 20)} - - - - - - - - - - - -\n${line}`,
+    );
+    const { js, wasm } = both(V2, big, 1 << 20);
+    expect(wasm).toEqual(js);
+    expect(wasm.reduce((n, b) => n + b.count, 0)).toBe(50_002);
+  });
+
+  it('reads a gzip object the same way through readFlowLogText', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const records = fc.sample(recordArb(V5), { numRuns: 3000, seed: 7 });
+    const lines = records.map((r, i) => (i % 97 === 5 ? `${formatRecord(r, V5)}\r` : formatRecord(r, V5)));
+    const gz = gzipSync(`${V5.header()}\n${lines.join('\n')}\n`);
+    const read = async (kernel: 'js' | 'wasm') => {
+      const batches: FlowBatch[] = [];
+      for await (const b of readFlowLogText(gz, { kernel, maxRows: 1000 }).batches()) batches.push(b);
+      return snapshot(batches);
+    };
+    const wasm = await read('wasm');
+    expect(wasm).toEqual(await read('js'));
+    expect(wasm.flatMap((b) => b.records)).toEqual(records);
+  });
+});
