@@ -7,7 +7,9 @@
  *
  * Environment: `FLOWLAKE_FORMAT` (flow log format string; default: AWS default format), `FLOWLAKE_OUTPUT`
  * (`json` | `lines`; default `json`), `FLOWLAKE_REGION` (region partition key when the records and log group name do
- * not tell it; default the Lambda's Region), `FLOWLAKE_MAX_REINGEST` (re-ingestions per payload; default 3).
+ * not tell it; default the Lambda's Region), `FLOWLAKE_MAX_REINGEST` (re-ingestions per payload; default 3),
+ * `OPENSEARCH_DELIVERY_STREAM` and `OPENSEARCH_DELIVERY_STREAM_REGION` (optional OpenSearch fan-out: one document
+ * per flow record into that Direct PUT stream; see `opensearch-fanout.ts`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -30,11 +32,14 @@ import {
   transformFirehoseEvent,
 } from '@flowlake/flowlogs';
 import type { Context } from 'aws-lambda';
+import { type FanOutReport, type FanOutTarget, fanOut, fanOutTargetFromEnv } from './opensearch-fanout.js';
 
 /** Handler configuration read from the environment. */
 export interface TransformConfig extends TransformOptions {
   readonly format: FlowLogFormat;
   readonly output: TransformOutput;
+  /** OpenSearch fan-out target. @default - no fan-out */
+  readonly openSearch?: FanOutTarget;
 }
 
 /** Reads the handler's configuration; throws naming the bad variable (a deployment error, not bad data). */
@@ -49,9 +54,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): TransformCo
     throw new Error(`FLOWLAKE_MAX_REINGEST is '${env.FLOWLAKE_MAX_REINGEST}'; set a whole number >= 0.`);
   }
   const region = env.FLOWLAKE_REGION || env.AWS_REGION;
+  const openSearch = fanOutTargetFromEnv(env);
   return {
     format,
     output,
+    ...(openSearch ? { openSearch } : {}),
     ...(region ? { defaultRegion: region } : {}),
     ...(max !== undefined ? { maxReingestAttempts: max } : {}),
   };
@@ -61,21 +68,29 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): TransformCo
 export interface TransformClients {
   readonly firehose: Pick<FirehoseClient, 'send'>;
   readonly kinesis: Pick<KinesisClient, 'send'>;
+  /** Client in the OpenSearch stream's Region. @default - `firehose` */
+  readonly openSearch?: Pick<FirehoseClient, 'send'>;
+}
+
+/** One PutRecordBatch call into a Firehose stream. */
+export function firehoseSender(
+  client: Pick<FirehoseClient, 'send'>,
+  deliveryStreamName: string,
+): ReingestSender {
+  return async (entries) => {
+    const res = await client.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: deliveryStreamName,
+        Records: entries.map((e) => ({ Data: e.data })),
+      }),
+    );
+    return failures(res.RequestResponses ?? [], entries.length);
+  };
 }
 
 /** One PutRecordBatch / PutRecords call for the target. */
 export function senderFor(target: ReingestTarget, clients: TransformClients): ReingestSender {
-  if (target.kind === 'firehose') {
-    return async (entries) => {
-      const res = await clients.firehose.send(
-        new PutRecordBatchCommand({
-          DeliveryStreamName: target.deliveryStreamName,
-          Records: entries.map((e) => ({ Data: e.data })),
-        }),
-      );
-      return failures(res.RequestResponses ?? [], entries.length);
-    };
-  }
+  if (target.kind === 'firehose') return firehoseSender(clients.firehose, target.deliveryStreamName);
   return async (entries) => {
     const res = await clients.kinesis.send(
       new PutRecordsCommand({
@@ -112,9 +127,14 @@ export interface ProcessResult {
   readonly response: FirehoseTransformResponse;
   readonly outcome: TransformOutcome;
   readonly report?: ReingestReport;
+  /** The OpenSearch fan-out, when configured. */
+  readonly openSearch?: FanOutReport;
 }
 
-/** Transforms the event, re-ingests the overflow and marks records whose re-ingestion failed. */
+/**
+ * Transforms the event, re-ingests the overflow and marks records whose re-ingestion failed; then, with
+ * `config.openSearch`, fans the final Ok records out to the OpenSearch stream (which never changes the response).
+ */
 export async function processEvent(
   event: FirehoseTransformEvent,
   config: TransformConfig,
@@ -122,20 +142,48 @@ export async function processEvent(
   reingestOptions: ReingestOptions = {},
 ): Promise<ProcessResult> {
   const outcome = transformFirehoseEvent(event, config);
-  if (outcome.reingest.length === 0 || !outcome.target) return { response: outcome.response, outcome };
-  const report = await reingestAll(outcome.reingest, senderFor(outcome.target, clients), reingestOptions);
-  markFailed(
+  let report: ReingestReport | undefined;
+  if (outcome.reingest.length > 0 && outcome.target) {
+    report = await reingestAll(outcome.reingest, senderFor(outcome.target, clients), reingestOptions);
+    markFailed(
+      outcome,
+      report.failedRecordIds,
+      `re-ingestion failed after ${reingestOptions.maxAttempts ?? 5} attempts (${report.errors.join(', ') || 'unknown error'})`,
+    );
+  }
+  const openSearch = config.openSearch
+    ? await fanOut(
+        outcome.response.records,
+        config.openSearch,
+        clients.openSearch ?? clients.firehose,
+        firehoseSender,
+        {
+          format: config.format,
+          output: config.output,
+          retry: reingestOptions,
+        },
+      )
+    : undefined;
+  return {
+    response: outcome.response,
     outcome,
-    report.failedRecordIds,
-    `re-ingestion failed after ${reingestOptions.maxAttempts ?? 5} attempts (${report.errors.join(', ') || 'unknown error'})`,
-  );
-  return { response: outcome.response, outcome, report };
+    ...(report ? { report } : {}),
+    ...(openSearch ? { openSearch } : {}),
+  };
 }
 
 const logger = new Logger({ serviceName: 'flowlake-transform' });
 const metrics = new Metrics({ namespace: 'flowlake', serviceName: 'flowlake-transform' });
-const clients: TransformClients = { firehose: new FirehoseClient({}), kinesis: new KinesisClient({}) };
 let config: TransformConfig | undefined;
+const clients: TransformClients = { firehose: new FirehoseClient({}), kinesis: new KinesisClient({}) };
+
+/** The clients for a configuration: a Firehose client in the OpenSearch stream's Region when it differs. */
+function clientsFor(c: TransformConfig): TransformClients {
+  const region = c.openSearch?.region;
+  if (!region || region === process.env.AWS_REGION) return clients;
+  return { ...clients, openSearch: new FirehoseClient({ region }) };
+}
+let configured: TransformClients | undefined;
 
 /** Records the invocation's counts as metrics and logs failures. */
 function observe(result: ProcessResult): void {
@@ -149,6 +197,13 @@ function observe(result: ProcessResult): void {
   metrics.addMetric('GuardDutyFindings', MetricUnit.Count, s.findings);
   metrics.addMetric('BytesOut', MetricUnit.Bytes, s.bytesOut);
   for (const p of result.outcome.problems.slice(0, 20)) logger.warn('record failed', { ...p });
+  const os = result.openSearch;
+  if (os) {
+    metrics.addMetric('OpenSearchDocumentsSent', MetricUnit.Count, os.sent);
+    metrics.addMetric('OpenSearchDocumentsFailed', MetricUnit.Count, os.failed);
+    metrics.addMetric('OpenSearchDocumentsSkipped', MetricUnit.Count, os.skipped);
+    if (os.failed > 0 || os.skipped > 0) logger.warn('OpenSearch fan-out incomplete', { ...os });
+  }
   if (result.report)
     logger.info('re-ingested overflow', {
       ...result.report,
@@ -164,8 +219,9 @@ export async function handler(
 ): Promise<FirehoseTransformResponse> {
   logger.addContext(context);
   config ??= configFromEnv();
+  configured ??= clientsFor(config);
   try {
-    const result = await processEvent(event, config, clients);
+    const result = await processEvent(event, config, configured);
     observe(result);
     return result.response;
   } finally {
