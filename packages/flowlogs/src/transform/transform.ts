@@ -30,6 +30,7 @@ import {
 import { FlowLogFormat } from '../format.js';
 import { ByteWriter } from './byte-writer.js';
 import { type DecodedFinding, decodeGuardDutyRecord } from './guardduty.js';
+import { compileJsonBytesWriter, type JsonBytesWriter } from './json-bytes-writer.js';
 import {
   compileJsonEncoder,
   compileJsonLineWriter,
@@ -39,6 +40,7 @@ import {
   type LineEncoder,
 } from './line-encoder.js';
 import { isAccountId, partitionKeys, regionFromLogGroup } from './partition.js';
+import { type ScannedMessage, scanSubscriptionMessage } from './payload-scan.js';
 import { REINGEST_FIELD } from './reingest-field.js';
 import type {
   FirehoseInputRecord,
@@ -78,6 +80,12 @@ export interface TransformOptions {
   readonly checkEveryLine?: boolean;
   /** Target transformed size of each payload split off an oversized record. @default 1,000,000 */
   readonly chunkOutputBytes?: number;
+  /**
+   * Read payloads in the common shape straight from their bytes ({@link scanSubscriptionMessage}) instead of
+   * through JSON.parse; the output is the same byte for byte. `false` forces the JSON.parse path (the reference,
+   * for tests and comparisons). @default true
+   */
+  readonly scanBytes?: boolean;
 }
 
 /** One payload to put back into the source, on behalf of input record `recordId`. */
@@ -125,13 +133,18 @@ export interface TransformOutcome {
 interface Encoders {
   readonly json: LineEncoder;
   readonly fast: JsonLineWriter;
+  readonly bytes: JsonBytesWriter;
 }
 const encoders = new WeakMap<FlowLogFormat, Encoders>();
 
 function encodersFor(format: FlowLogFormat): Encoders {
   let e = encoders.get(format);
   if (!e) {
-    e = { json: compileJsonEncoder(format), fast: compileJsonLineWriter(format) };
+    e = {
+      json: compileJsonEncoder(format),
+      fast: compileJsonLineWriter(format),
+      bytes: compileJsonBytesWriter(format),
+    };
     encoders.set(format, e);
   }
   return e;
@@ -144,15 +157,34 @@ const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 const MESSAGE_TYPES = new Set(['DATA_MESSAGE', 'CONTROL_MESSAGE']);
 
 /**
- * The common case without detours: base64 -> gunzip -> JSON.parse, top-level shape checked (events are checked
- * while they are written). Anything unusual returns undefined and goes through decodeCloudWatchPayload, which
- * accepts the rarer encodings and names the problem.
+ * Output chunk size for gunzip: the size the gzip trailer announces (ISIZE) plus one, so the whole payload
+ * inflates into one buffer with no concatenation; bounded by deflate's maximum ratio (1032:1) and the payload cap
+ * so a lying trailer costs nothing but speed.
  */
-function fastDecode(data: string): CloudWatchLogsMessage | undefined {
+function inflateChunkSize(gz: Buffer): number {
+  const n = gz.length;
+  if (n < 18) return 16 * 1024;
+  return Math.max(1024, Math.min(gz.readUInt32LE(n - 4) + 1, n * 1032, MAX_PAYLOAD_BYTES + 1));
+}
+
+/** base64 -> gunzip of a record's data; undefined when that fails (the thorough decoder names the problem). */
+function inflateRecord(data: string): Buffer | undefined {
   try {
-    const doc = JSON.parse(
-      gunzipSync(Buffer.from(data, 'base64'), { maxOutputLength: MAX_PAYLOAD_BYTES }).toString('utf8'),
-    ) as Record<string, unknown>;
+    const gz = Buffer.from(data, 'base64');
+    return gunzipSync(gz, { maxOutputLength: MAX_PAYLOAD_BYTES, chunkSize: inflateChunkSize(gz) });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The JSON.parse path (the reference): top-level shape checked (events are checked while they are written).
+ * Anything unusual returns undefined and goes through decodeCloudWatchPayload, which accepts the rarer encodings
+ * and names the problem.
+ */
+function fastDecode(plain: Buffer): CloudWatchLogsMessage | undefined {
+  try {
+    const doc = JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
     if (
       doc !== null &&
       typeof doc === 'object' &&
@@ -247,8 +279,13 @@ function firstToken(line: string, index: number): string | undefined {
   return v === undefined || v === '-' ? undefined : v;
 }
 
-function keysFor(msg: CloudWatchLogsMessage, format: FlowLogFormat, defaultRegion: string): PartitionKeys {
-  const first = msg.logEvents[0];
+/** Partition keys from the message's owner and log group and its first event. */
+function keysFor(
+  msg: Pick<CloudWatchLogsMessage, 'owner' | 'logGroup'>,
+  first: { readonly message: string; readonly timestamp: number },
+  format: FlowLogFormat,
+  defaultRegion: string,
+): PartitionKeys {
   let account = msg.owner;
   if (!isAccountId(account)) {
     const i = format.indexOf('account-id');
@@ -261,6 +298,55 @@ function keysFor(msg: CloudWatchLogsMessage, format: FlowLogFormat, defaultRegio
     regionFromLogGroup(msg.logGroup) ??
     defaultRegion;
   return partitionKeys(account, region, first.timestamp);
+}
+
+/** Number of single-space-separated fields of bytes `[start, end)`. */
+function quickFieldCountBytes(b: Buffer, start: number, end: number): number {
+  let n = 1;
+  let i = b.indexOf(32, start);
+  while (i !== -1 && i < end) {
+    n++;
+    i = b.indexOf(32, i + 1);
+  }
+  return n;
+}
+
+/**
+ * Writes a scanned DATA_MESSAGE's events into the writer straight from the payload bytes. False when a line needs
+ * the JSON.parse path (which then decides, and names any problem): a field count that is not plainly right in
+ * lines mode, a line the general encoder rejects in JSON mode.
+ */
+function writeScanned(
+  b: Buffer,
+  m: ScannedMessage,
+  output: TransformOutput,
+  enc: Encoders,
+  fields: number,
+  everyLine: boolean,
+): boolean {
+  const { count, starts, ends } = m;
+  writer.reset();
+  if (output === 'json') {
+    for (let i = 0; i < count; i++) {
+      if (enc.bytes(b, starts[i], ends[i], writer)) continue;
+      const r = enc.json(b.toString('latin1', starts[i], ends[i]));
+      if (isLineProblem(r)) return false;
+      writer.writeLine(r);
+    }
+    return true;
+  }
+  writer.ensure(b.length + count);
+  const out = writer.buf;
+  let o = 0;
+  for (let i = 0; i < count; i++) {
+    const s = starts[i];
+    const e = ends[i];
+    if ((i === 0 || everyLine) && quickFieldCountBytes(b, s, e) !== fields) return false;
+    o += b.copy(out, o, s, e);
+    out[o++] = 10;
+  }
+  writer.pos = o;
+  return true;
 }
 
 function attemptsOf(msg: CloudWatchLogsMessage): number {
@@ -374,12 +460,89 @@ export function transformFirehoseEvent(
     }
   };
 
+  /** Ok when the written output fits the response, else re-ingestion (split by log event when big). */
+  const emit = (
+    rec: FirehoseInputRecord,
+    keys: PartitionKeys,
+    events: number,
+    message: () => CloudWatchLogsMessage,
+  ): void => {
+    const recordId = String(rec?.recordId ?? '');
+    stats.logEvents += events;
+    const bytes = writer.pos;
+    const dataLen = Math.ceil(bytes / 3) * 4;
+    const size = dataLen + metadataSize(keys);
+    if (used + size <= maxResponse) {
+      records.push({ recordId, result: 'Ok', data: writer.toBase64(), metadata: { partitionKeys: keys } });
+      used += size;
+      stats.ok++;
+      stats.bytesOut += bytes;
+      return;
+    }
+    // Overflow: put the payload back into the source (split by log event when it is too big on its own).
+    const msg = message();
+    const attempt = attemptsOf(msg) + 1;
+    if (attempt > maxAttempts) {
+      fail(recordId, `response limit reached and the payload was already re-ingested ${attempt - 1} times`);
+      return;
+    }
+    if (!target) {
+      fail(recordId, 'response limit reached and the event names no stream to re-ingest into');
+      return;
+    }
+    const all = msg.logEvents;
+    if (dataLen <= chunkBytes) {
+      putBack(rec, [encodeCloudWatchPayload(withEvents(msg, all, attempt))]);
+      return;
+    }
+    // Split by log event, estimating each event's share of the output from its message length.
+    let chars = 0;
+    for (const e of all) chars += e.message.length + 1;
+    const perChar = (dataLen / chars) * 1.05;
+    const payloads: Buffer[] = [];
+    let from = 0;
+    let acc = 0;
+    for (let i = 0; i < all.length; i++) {
+      const len = (all[i].message.length + 1) * perChar;
+      if (i > from && acc + len > chunkBytes) {
+        payloads.push(encodeCloudWatchPayload(withEvents(msg, all.slice(from, i), attempt)));
+        from = i;
+        acc = 0;
+      }
+      acc += len;
+    }
+    payloads.push(encodeCloudWatchPayload(withEvents(msg, all.slice(from), attempt)));
+    putBack(rec, payloads);
+  };
+
+  const everyLine = options.checkEveryLine ?? false;
+  const scan = options.scanBytes ?? true;
   for (const rec of input) {
     const recordId = String(rec?.recordId ?? '');
+    const plain = typeof rec?.data === 'string' && rec.data.length > 0 ? inflateRecord(rec.data) : undefined;
+    // Common case: scan the bytes, no JSON.parse (anything unusual takes the reference path below).
+    const scanned = plain && scan && scanSubscriptionMessage(plain);
+    if (scanned) {
+      if (scanned.messageType === 'CONTROL_MESSAGE') {
+        stats.controlMessages++;
+        drop(recordId);
+        continue;
+      }
+      if (scanned.count === 0) {
+        drop(recordId);
+        continue;
+      }
+      if (plain && writeScanned(plain, scanned, output, enc, fields, everyLine)) {
+        const first = { message: scanned.firstMessage, timestamp: scanned.firstTimestamp };
+        const keys = keysFor(scanned, first, format, defaultRegion);
+        emit(rec, keys, scanned.count, () => JSON.parse(plain.toString('utf8')) as CloudWatchLogsMessage);
+        continue;
+      }
+    }
     let msg: CloudWatchLogsMessage;
     try {
       if (typeof rec?.data !== 'string' || rec.data.length === 0) throw new Error('record data is empty');
-      const fast = fastDecode(rec.data);
+      const fast = plain && fastDecode(plain);
       if (fast) msg = fast;
       else {
         const finding = decodeGuardDutyRecord(rec.data, defaultRegion);
@@ -410,58 +573,12 @@ export function transformFirehoseEvent(
     writer.reset();
     const bad = badEvent(events[0], 0);
     const problem =
-      bad ??
-      (output === 'json'
-        ? writeJson(events, enc)
-        : writeLines(events, fields, options.checkEveryLine ?? false));
+      bad ?? (output === 'json' ? writeJson(events, enc) : writeLines(events, fields, everyLine));
     if (problem !== undefined) {
       fail(recordId, `${problem} (log group ${msg.logGroup}, stream ${msg.logStream})`);
       continue;
     }
-    stats.logEvents += events.length;
-    const keys = keysFor(msg, format, defaultRegion);
-    const bytes = writer.pos;
-    const dataLen = Math.ceil(bytes / 3) * 4;
-    const size = dataLen + metadataSize(keys);
-    if (used + size <= maxResponse) {
-      records.push({ recordId, result: 'Ok', data: writer.toBase64(), metadata: { partitionKeys: keys } });
-      used += size;
-      stats.ok++;
-      stats.bytesOut += bytes;
-      continue;
-    }
-    // Overflow: put the payload back into the source (split by log event when it is too big on its own).
-    const attempt = attemptsOf(msg) + 1;
-    if (attempt > maxAttempts) {
-      fail(recordId, `response limit reached and the payload was already re-ingested ${attempt - 1} times`);
-      continue;
-    }
-    if (!target) {
-      fail(recordId, 'response limit reached and the event names no stream to re-ingest into');
-      continue;
-    }
-    if (dataLen <= chunkBytes) {
-      putBack(rec, [encodeCloudWatchPayload(withEvents(msg, events, attempt))]);
-      continue;
-    }
-    // Split by log event, estimating each event's share of the output from its message length.
-    let chars = 0;
-    for (const e of events) chars += e.message.length + 1;
-    const perChar = (dataLen / chars) * 1.05;
-    const payloads: Buffer[] = [];
-    let from = 0;
-    let acc = 0;
-    for (let i = 0; i < events.length; i++) {
-      const len = (events[i].message.length + 1) * perChar;
-      if (i > from && acc + len > chunkBytes) {
-        payloads.push(encodeCloudWatchPayload(withEvents(msg, events.slice(from, i), attempt)));
-        from = i;
-        acc = 0;
-      }
-      acc += len;
-    }
-    payloads.push(encodeCloudWatchPayload(withEvents(msg, events.slice(from), attempt)));
-    putBack(rec, payloads);
+    emit(rec, keysFor(msg, events[0], format, defaultRegion), events.length, () => msg);
   }
   return { response: { records }, reingest, ...(target ? { target } : {}), stats, problems };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ByteWriter,
+  compileJsonBytesWriter,
   compileJsonEncoder,
   compileJsonLineWriter,
   FlowLogFormat,
@@ -41,6 +42,30 @@ const line = fc
   .tuple(fc.array(fc.tuple(token, sep), { minLength: 4, maxLength: 8 }), fc.constantFrom('', '\r', ' '))
   .map(([parts, tail]) => parts.map(([t, s], i) => (i === 0 ? t : s + t)).join('') + tail);
 
+// Lines as a scanned payload holds them: printable ASCII, no quotes or backslashes, mostly the right field count.
+const printableToken = fc.oneof(
+  fc.constantFrom(
+    '-',
+    '0',
+    '007',
+    '12345678901234567890',
+    '9007199254740991',
+    'eni-0a1b',
+    'ACCEPT',
+    '1e5',
+    '~',
+  ),
+  fc.stringMatching(/^[0-9]{1,6}$/),
+  fc.stringMatching(/^[!#-[\]-~]{1,12}$/),
+);
+const printableLine = fc
+  .tuple(
+    fc.array(printableToken, { minLength: 6, maxLength: 6 }),
+    fc.constantFrom(0, 0, 0, 0, 1, 2),
+    fc.constantFrom(' ', ' ', ' ', '  '),
+  )
+  .map(([tokens, cut, sep]) => tokens.slice(cut).join(sep));
+
 describe('JSON line encoders', () => {
   it('fast byte writer, general encoder and FlowLogParser agree on every line', () => {
     const general = compileJsonEncoder(FORMAT);
@@ -67,5 +92,32 @@ describe('JSON line encoders', () => {
       }),
       { numRuns: 5000, seed: 7 },
     );
+  });
+
+  it('byte-source writer: same bytes as the string writer on printable ASCII lines without quotes or backslashes', () => {
+    const fast = compileJsonLineWriter(FORMAT);
+    const bytes = compileJsonBytesWriter(FORMAT);
+    const general = compileJsonEncoder(FORMAT);
+    const a = new ByteWriter(16);
+    const b = new ByteWriter(16);
+    let written = 0;
+    fc.assert(
+      fc.property(printableLine, fc.nat(8), (l, pad) => {
+        // The line sits inside a larger buffer, like a message inside a payload.
+        const src = Buffer.from(`${'x'.repeat(pad)}${l}"}`, 'latin1');
+        a.reset();
+        b.reset();
+        const okString = fast(l, a);
+        const okBytes = bytes(src, pad, pad + l.length, b);
+        expect(okBytes).toBe(okString);
+        if (okBytes) {
+          written++;
+          expect(b.buf.toString('latin1', 0, b.pos)).toBe(a.buf.toString('latin1', 0, a.pos));
+          expect(b.buf.toString('latin1', 0, b.pos)).toBe(`${general(l) as string}\n`);
+        } else expect(b.pos).toBe(0);
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
+    expect(written).toBeGreaterThan(150);
   });
 });

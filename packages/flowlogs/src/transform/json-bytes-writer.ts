@@ -1,0 +1,103 @@
+/**
+ * The byte-source twin of {@link compileJsonLineWriter}: writes the flow-log line held in bytes `[start, end)` of
+ * a buffer (a log event's message inside a scanned payload) as one JSON object plus newline, with no JS string in
+ * between. Same output bytes where it succeeds; it gives up (the caller then uses the general string encoder) on
+ * the same integer fields, but it copies string fields without looking at them: the source must be printable
+ * ASCII without quotes or backslashes, which {@link scanSubscriptionMessage} guarantees for messages (DEL, 0x7f,
+ * is printed as is by every encoder).
+ */
+import type { FlowLogFormat } from '../format.js';
+import type { ByteWriter } from './byte-writer.js';
+
+/** Writes `src[start, end)` as a JSON line into `w`; false, with `w.pos` unchanged, when the general encoder must. */
+export type JsonBytesWriter = (src: Buffer, start: number, end: number, w: ByteWriter) => boolean;
+
+const SPACE = 32;
+const LF = 10;
+const DASH = 45;
+const ZERO = 48;
+const NINE = 57;
+const QUOTE = 34;
+
+/** Little-endian 32-bit words of `bytes` (the last one padded with zeros). */
+function words(bytes: Buffer): Uint32Array {
+  const padded = Buffer.alloc(Math.ceil(bytes.length / 4) * 4);
+  bytes.copy(padded);
+  const out = new Uint32Array(padded.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = padded.readUInt32LE(i * 4);
+  return out;
+}
+
+/** Compiles the byte-source JSON line writer of a format. */
+export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
+  const n = format.names.length;
+  const keys = format.names.map((name, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`));
+  // Keys are stored a word at a time (the up to 3 bytes past a key are overwritten by what follows).
+  const keyWords = keys.map(words);
+  const keyLengths = keys.map((k) => k.length);
+  const isInt = format.fields.map((f) => f.type !== 'string');
+  const keyBytes = keys.reduce((a, k) => a + k.length + 4, 0);
+  let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  let viewOf: Buffer | undefined;
+  return (src, start, end, w) => {
+    w.ensure(keyBytes + (end - start) + 2 * n + 8);
+    const out = w.buf;
+    if (viewOf !== out) {
+      view = new DataView(out.buffer, out.byteOffset, out.length);
+      viewOf = out;
+    }
+    let o = w.pos;
+    let i = start;
+    let k = 0;
+    while (k < n) {
+      const kw = keyWords[k];
+      for (let q = 0; q < kw.length; q++) view.setUint32(o + 4 * q, kw[q], true);
+      o += keyLengths[k];
+      const t = o;
+      let j = i;
+      let ok = true;
+      if (isInt[k]) {
+        while (j < end) {
+          const c = src[j];
+          if (c === SPACE) break;
+          if (c < ZERO || c > NINE) ok = false;
+          out[o++] = c;
+          j++;
+        }
+        const len = j - i;
+        if (len === 1 && out[t] === DASH) {
+          out[t] = 110;
+          out[t + 1] = 117;
+          out[t + 2] = 108;
+          out[t + 3] = 108;
+          o = t + 4;
+        } else if (!ok || len === 0 || len > 15 || (len > 1 && out[t] === ZERO)) return false;
+      } else {
+        out[o++] = QUOTE;
+        while (j < end) {
+          const c = src[j];
+          if (c === SPACE) break;
+          out[o++] = c;
+          j++;
+        }
+        const len = j - i;
+        if (len === 1 && out[t + 1] === DASH) {
+          out[t] = 110;
+          out[t + 1] = 117;
+          out[t + 2] = 108;
+          out[t + 3] = 108;
+          o = t + 4;
+        } else if (len === 0) return false;
+        else out[o++] = QUOTE;
+      }
+      k++;
+      i = j + 1;
+      if (j === end) break;
+    }
+    if (k !== n || i <= end) return false;
+    out[o++] = 125; // }
+    out[o++] = LF;
+    w.pos = o;
+    return true;
+  };
+}
