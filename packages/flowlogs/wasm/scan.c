@@ -40,100 +40,125 @@ static struct result RESULT;
 __attribute__((export_name("plan"))) struct plan *plan_addr(void) { return &PLAN; }
 __attribute__((export_name("result"))) struct result *result_addr(void) { return &RESULT; }
 
-static inline u64 load64(const u8 *p) {
-  u64 v;
-  __builtin_memcpy(&v, p, 8);
-  return v;
+/* Separator positions of the current segment (stage 1 output, stage 2 input). */
+#define SEGMENT 16384
+static u32 POS[SEGMENT + MAX_FIELDS + 64];
+
+/* KEEP[len]: 0xff in the last len of 16 bytes (the digits of a field that ends at byte 16). */
+static const u8 KEEP[17][16] __attribute__((aligned(16))) = {
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff},
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+    {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+};
+
+/* Bit mask of the bytes <= 0x20 (field and line ends, and control characters) in buf[b, b + 64). */
+static inline u64 separators(const u8 *p) {
+  const v128_t limit = wasm_u8x16_splat(0x20);
+  return (u64)wasm_i8x16_bitmask(wasm_u8x16_le(wasm_v128_load(p), limit)) |
+         ((u64)wasm_i8x16_bitmask(wasm_u8x16_le(wasm_v128_load(p + 16), limit)) << 16) |
+         ((u64)wasm_i8x16_bitmask(wasm_u8x16_le(wasm_v128_load(p + 32), limit)) << 32) |
+         ((u64)wasm_i8x16_bitmask(wasm_u8x16_le(wasm_v128_load(p + 48), limit)) << 48);
 }
 
-/* The value of the up-to-8 digits ending just before p (len 1..8); returns 0 in *ok when any is not a digit. */
-static inline u64 digits8(const u8 *p, u32 len, u32 *ok) {
-  u64 x = load64(p - 8);
-  u64 low = (((u64)1) << ((8 - len) * 8)) - 1; /* the bytes before the digits */
-  x = (x & ~low) | (0x3030303030303030ULL & low);
-  u64 check = (x & 0xF0F0F0F0F0F0F0F0ULL) | (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4);
-  *ok &= check == 0x3333333333333333ULL;
-  x = (x & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
-  x = (x & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
-  return (x & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+/*
+ * The value of the 1..16 digits ending just before `end` (16 readable bytes before it). Clears *ok when a byte is
+ * not a digit or len is out of range.
+ */
+static inline u64 digits16(const u8 *end, u32 len, u32 *ok) {
+  const u32 l = len > 16 ? 16 : len;
+  const v128_t keep = wasm_v128_load(KEEP[l]);
+  const v128_t d = wasm_v128_and(wasm_i8x16_sub(wasm_v128_load(end - 16), wasm_u8x16_splat('0')), keep);
+  *ok &= wasm_i8x16_all_true(wasm_u8x16_le(d, wasm_u8x16_splat(9))) & (len - 1 < 16);
+  /* pairs of digits, then 4, then 8: d[2k] is the more significant digit of pair k */
+  const v128_t t16 = wasm_i16x8_add(wasm_i16x8_mul(wasm_v128_and(d, wasm_u16x8_splat(0xff)), wasm_u16x8_splat(10)),
+                                    wasm_u16x8_shr(d, 8));
+  const v128_t t32 = wasm_i32x4_dot_i16x8(t16, wasm_i32x4_splat(100 | (1 << 16)));
+  const v128_t n16 = wasm_i16x8_narrow_i32x4(t32, t32);
+  const v128_t t = wasm_i32x4_dot_i16x8(n16, wasm_i32x4_splat(10000 | (1 << 16)));
+  return (u64)(u32)wasm_i32x4_extract_lane(t, 0) * 100000000ULL + (u32)wasm_i32x4_extract_lane(t, 1);
 }
 
 /*
  * Scans buf[0, len) (buf[len - 1] is LF; 16 readable bytes before buf and 64 after it) into at most cap rows.
  * String offsets are stored plus `base` (the caller's offset of buf[0]).
+ *
+ * Stage 1 (SIMD) lists the positions of bytes <= 0x20 of a segment; stage 2 takes them n at a time, one line per n:
+ * a plain line has spaces at the first n - 1 and LF at the n-th, so a line of another shape (too few or too many
+ * fields, tabs, CR, control characters, empty fields) fails that check on its own positions and stops the scan
+ * there.
  */
 __attribute__((export_name("scan"))) u32 scan(const u8 *buf, u32 len, u32 cap, u32 base) {
-  const u32 last = PLAN.n - 1;
-  u32 row = 0, field = 0, fstart = 0, lineStart = 0, status = 0;
-  const v128_t limit = wasm_u8x16_splat(0x20);
-  const v128_t lfv = wasm_u8x16_splat('\n');
-  const v128_t spv = wasm_u8x16_splat(' ');
-  if (len == 0) goto done;
-  if (buf[0] == '#') goto bad;
-  for (u32 b = 0; b < len; b += 64) {
-    const v128_t v0 = wasm_v128_load(buf + b);
-    const v128_t v1 = wasm_v128_load(buf + b + 16);
-    const v128_t v2 = wasm_v128_load(buf + b + 32);
-    const v128_t v3 = wasm_v128_load(buf + b + 48);
-    u64 m = (u64)wasm_i8x16_bitmask(wasm_u8x16_le(v0, limit)) |
-            ((u64)wasm_i8x16_bitmask(wasm_u8x16_le(v1, limit)) << 16) |
-            ((u64)wasm_i8x16_bitmask(wasm_u8x16_le(v2, limit)) << 32) |
-            ((u64)wasm_i8x16_bitmask(wasm_u8x16_le(v3, limit)) << 48);
-    const u64 lf = (u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v0, lfv)) |
-                   ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v1, lfv)) << 16) |
-                   ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v2, lfv)) << 32) |
-                   ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v3, lfv)) << 48);
-    const u64 sp = (u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v0, spv)) |
-                   ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v1, spv)) << 16) |
-                   ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v2, spv)) << 32) |
-                   ((u64)wasm_i8x16_bitmask(wasm_i8x16_eq(v3, spv)) << 48);
-    if (len - b < 64) m &= (((u64)1) << (len - b)) - 1;
-    /* control characters other than LF: the line holding one is not plain */
-    const u64 odd = m & ~(lf | sp);
-    while (m) {
-      const u64 bit = m & (0 - m);
-      const u32 p = b + (u32)__builtin_ctzll(m);
-      m ^= bit;
-      const u32 flen = p - fstart;
-      const u32 isLf = (lf & bit) != 0;
-      if ((odd & bit) || flen == 0 || isLf != (field == last)) goto bad;
-      if (PLAN.kind[field]) {
-        double *out = (double *)PLAN.col[field] + row;
-        u32 ok = 1;
-        if (flen <= 8) {
-          const u64 v = digits8(buf + p, flen, &ok);
-          if (ok) {
-            *out = (double)(int64_t)v;
-          } else if (flen == 1 && buf[fstart] == '-') {
-            *out = __builtin_nan("");
-          } else {
-            goto bad;
-          }
-        } else if (flen <= 16) {
-          const u64 v = digits8(buf + p - 8, flen - 8, &ok) * 100000000ULL + digits8(buf + p, 8, &ok);
-          if (!ok || v > MAX_SAFE) goto bad;
-          *out = (double)(int64_t)v;
-        } else {
-          goto bad;
-        }
-      } else {
-        ((int32_t *)PLAN.col[field])[row] = (int32_t)(fstart + base);
-        ((int32_t *)PLAN.col2[field])[row] = (int32_t)(p + base);
+  const u32 n = PLAN.n;
+  u32 row = 0, lineStart = 0, status = 0, npos = 0;
+  u8 expect[MAX_FIELDS];
+  for (u32 f = 0; f < n; f++) expect[f] = f == n - 1 ? '\n' : ' ';
+  for (u32 s0 = 0; s0 < len; s0 += SEGMENT) {
+    const u32 s1 = len - s0 < SEGMENT ? len : s0 + SEGMENT;
+    for (u32 b = s0; b < s1; b += 64) {
+      u64 m = separators(buf + b);
+      if (s1 - b < 64) m &= (((u64)1) << (s1 - b)) - 1;
+      const u32 cnt = (u32)__builtin_popcountll(m);
+      u32 *out = POS + npos;
+      for (u32 i = 0; i < 12; i++) {
+        out[i] = b + (u32)__builtin_ctzll(m);
+        m &= m - 1;
       }
-      fstart = p + 1;
-      if (isLf) {
-        field = 0;
-        lineStart = fstart;
-        if (++row == cap) {
-          status = lineStart < len ? 1 : 0;
-          goto done;
+      if (cnt > 12) {
+        for (u32 i = 12; i < cnt; i++) {
+          out[i] = b + (u32)__builtin_ctzll(m);
+          m &= m - 1;
         }
-        if (buf[fstart] == '#') goto bad;
-      } else {
-        field++;
+      }
+      npos += cnt;
+    }
+    u32 k = 0;
+    while (npos - k >= n) {
+      const u32 *P = POS + k;
+      u32 ok = buf[lineStart] != '#';
+      u32 fstart = lineStart;
+      for (u32 f = 0; f < n; f++) {
+        const u32 p = P[f];
+        const u32 flen = p - fstart;
+        ok &= (buf[p] == expect[f]) & (flen != 0);
+        if (PLAN.kind[f]) {
+          u32 digits = 1;
+          const u64 v = digits16(buf + p, flen, &digits);
+          const u32 dash = (flen == 1) & (buf[fstart] == '-');
+          ok &= (digits & (v <= MAX_SAFE)) | dash;
+          ((double *)PLAN.col[f])[row] = dash ? __builtin_nan("") : (double)(int64_t)v;
+        } else {
+          ((int32_t *)PLAN.col[f])[row] = (int32_t)(fstart + base);
+          ((int32_t *)PLAN.col2[f])[row] = (int32_t)(p + base);
+        }
+        fstart = p + 1;
+      }
+      if (!ok) goto bad;
+      lineStart = fstart;
+      k += n;
+      if (++row == cap) {
+        status = lineStart < len ? 1 : 0;
+        goto done;
       }
     }
+    /* carry the positions of the unfinished line into the next segment */
+    for (u32 i = k; i < npos; i++) POS[i - k] = POS[i];
+    npos -= k;
   }
+  if (npos > 0) goto bad; /* a last line with too few fields */
   goto done;
 bad:
   status = 2;
