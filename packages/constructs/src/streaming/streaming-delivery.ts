@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { resolveLogFormat } from '../internal/log-format.js';
 import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 import { normalizePrefix } from '../internal/names.js';
+import { bucketKeyStatement } from './bucket-key-statement.js';
 import type { DestinationSenders } from './destination-policy.js';
 import { CentralLogDestination } from './log-destination.js';
 import { logGroupKey } from './log-group-key.js';
@@ -212,17 +213,7 @@ export class StreamingDelivery extends Construct {
             `${props.bucket.bucketArn}/${prefix}flowlake-errors/*`,
           ],
         }),
-        new iam.PolicyStatement({
-          sid: 'EncryptWithBucketKey',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [props.bucketKey.keyArn],
-          conditions: {
-            StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
-            StringLike: {
-              'kms:EncryptionContext:aws:s3:arn': [props.bucket.bucketArn, `${props.bucket.bucketArn}/*`],
-            },
-          },
-        }),
+        bucketKeyStatement(props.bucket, props.bucketKey, stack.region),
         new iam.PolicyStatement({
           sid: 'InvokeTransform',
           actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],

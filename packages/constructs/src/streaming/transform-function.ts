@@ -132,6 +132,26 @@ export class FlowLogTransformFunction extends Construct {
     );
   }
 
+  /**
+   * Turns on the OpenSearch fan-out: the function puts one document per flow record into this Direct PUT stream
+   * (PutRecordBatch on that stream only). See `handlers/opensearch-fanout.ts`.
+   */
+  enableOpenSearchFanOut(target: {
+    deliveryStreamName: string;
+    deliveryStreamArn: string;
+    region: string;
+  }): void {
+    this.function.addEnvironment('OPENSEARCH_DELIVERY_STREAM', target.deliveryStreamName);
+    this.function.addEnvironment('OPENSEARCH_DELIVERY_STREAM_REGION', target.region);
+    this.policy.addStatements(
+      new iam.PolicyStatement({
+        sid: 'FanOutToOpenSearch',
+        actions: ['firehose:PutRecordBatch'],
+        resources: [target.deliveryStreamArn],
+      }),
+    );
+  }
+
   /** Lets the function put re-ingested payloads into the Firehose stream or the source Kinesis stream. */
   grantReingest(target: { kind: 'firehose' | 'kinesis'; arn: string; key?: kms.IKey }): void {
     this.policy.addStatements(
