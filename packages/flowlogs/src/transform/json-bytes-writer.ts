@@ -39,6 +39,8 @@ export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
   const keyBytes = keys.reduce((a, k) => a + k.length + 4, 0);
   let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   let viewOf: Buffer | undefined;
+  let sview: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  let sviewOf: Buffer | undefined;
   return (src, start, end, w) => {
     w.ensure(keyBytes + (end - start) + 2 * n + 8);
     const out = w.buf;
@@ -46,6 +48,12 @@ export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
       view = new DataView(out.buffer, out.byteOffset, out.length);
       viewOf = out;
     }
+    if (sviewOf !== src) {
+      sview = new DataView(src.buffer, src.byteOffset, src.length);
+      sviewOf = src;
+    }
+    // Values are copied a word at a time while the word holds no space (and, for integers, only digits).
+    const end4 = end - 4;
     let o = w.pos;
     let i = start;
     let k = 0;
@@ -57,6 +65,15 @@ export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
       let j = i;
       let ok = true;
       if (isInt[k]) {
+        while (j <= end4) {
+          const x = sview.getUint32(j, true);
+          const sp = x ^ 0x20202020;
+          if (((sp - 0x01010101) & ~sp & 0x80808080) !== 0) break;
+          if ((x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) ok = false;
+          view.setUint32(o, x, true);
+          o += 4;
+          j += 4;
+        }
         while (j < end) {
           const c = src[j];
           if (c === SPACE) break;
@@ -74,6 +91,14 @@ export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
         } else if (!ok || len === 0 || len > 15 || (len > 1 && out[t] === ZERO)) return false;
       } else {
         out[o++] = QUOTE;
+        while (j <= end4) {
+          const x = sview.getUint32(j, true);
+          const sp = x ^ 0x20202020;
+          if (((sp - 0x01010101) & ~sp & 0x80808080) !== 0) break;
+          view.setUint32(o, x, true);
+          o += 4;
+          j += 4;
+        }
         while (j < end) {
           const c = src[j];
           if (c === SPACE) break;
