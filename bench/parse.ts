@@ -2,16 +2,18 @@
  * Parse throughput: `npm run bench -- parse [--regen]`. On the same generated ~100 MB (uncompressed) v2 and v5
  * `.log.gz` files, measures records/s of
  *   (a) the floor: gunzip + newline scan only,
- *   (b) flowlake: readFlowLogText().batches() (gunzip + full parse of every field) summing `bytes`,
+ *   (b) flowlake: readFlowLogText().batches() (gunzip + full parse of every field) summing `bytes`, with the
+ *       default scanner (WebAssembly SIMD kernel) and, for comparison, the JavaScript-only scanner,
  *   (c) DuckDB read_csv on the same file, every column typed, count(*) + sum(bytes), threads=1.
  * Rates are records per CPU second of the whole process (user + system, all threads): zlib streams inflate on the
- * libuv pool, so wall-clock time would hide a second core. Best of 5 runs after a warm-up run (the machine may be shared). Files are cached
- * in bench/data/ (gitignored). Writes bench/results/parse.json.
+ * libuv pool, so wall-clock time would hide a second core. Best of 7 interleaved runs after a warm-up run (the
+ * machine may be shared). DuckDB runs last (its native library slows the process once loaded).
+ * parse_ns_per_record = (flowlake CPU - floor CPU) / records: what parsing adds to inflating. Files are cached in
+ * bench/data/ (gitignored). Writes bench/results/parse.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import {
   decompress,
   FIELDS,
@@ -92,14 +94,21 @@ async function measure(f: () => Promise<{ records: number; check: number }>): Pr
   return { records, check, wall, cpu: (c.user + c.system) / 1e6 };
 }
 
-/** Best of `runs` after a warm-up run: the machine is shared, so the least-disturbed run is the best estimate. */
-async function best(runs: number, f: () => Promise<{ records: number; check: number }>): Promise<Run> {
-  await measure(f); // warm-up (JIT, page cache)
-  const all: Run[] = [];
-  for (let i = 0; i < runs; i++) all.push(await measure(f));
-  if (process.env.BENCH_VERBOSE) process.stderr.write(`${all.map((r) => r.cpu.toFixed(3)).join(' ')}\n`);
-  all.sort((a, b) => a.cpu - b.cpu);
-  return all[0];
+type Variant = () => Promise<{ records: number; check: number }>;
+
+/**
+ * Best of `runs` per variant after a warm-up run of each, the variants interleaved (a b c a b c ...) so that a
+ * change in the load of the shared machine hits all of them alike; the least-disturbed run is the best estimate.
+ */
+async function best(runs: number, variants: Variant[]): Promise<Run[]> {
+  for (const f of variants) await measure(f); // warm-up (JIT, page cache)
+  const all: Run[][] = variants.map(() => []);
+  for (let i = 0; i < runs; i++)
+    for (let v = 0; v < variants.length; v++) all[v].push(await measure(variants[v]));
+  return all.map((runs) => {
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`${runs.map((r) => r.cpu.toFixed(3)).join(' ')}\n`);
+    return runs.sort((a, b) => a.cpu - b.cpu)[0];
+  });
 }
 
 async function floor(gz: Buffer) {
@@ -114,10 +123,10 @@ async function floor(gz: Buffer) {
   return { records: records - 1, check: 0 }; // minus the header line
 }
 
-async function flowlake(gz: Buffer) {
+async function flowlake(gz: Buffer, kernel?: 'js') {
   let records = 0;
   let check = 0;
-  for await (const batch of readFlowLogText(gz).batches()) {
+  for await (const batch of readFlowLogText(gz, { kernel }).batches()) {
     records += batch.count;
     const bytes = batch.column('bytes');
     for (let i = 0; i < bytes.length; i++) {
@@ -146,6 +155,7 @@ function duckType(f: (typeof FIELDS)[number]): string {
 }
 
 async function duckdb(path: string, format: FlowLogFormat, threads: number) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
   const db = await instance.connect();
   const columns = format.fields.map((f) => `'${f.name}': '${duckType(f)}'`).join(', ');
@@ -163,14 +173,24 @@ export default async function bench(args: string[]): Promise<void> {
   const regen = args.includes('--regen');
   const out: Record<string, Record<string, number>> = {};
   const detail: string[] = [];
-  for (const name of ['v2', 'v5'] as const) {
-    const path = await ensureFile(name, regen);
+  const names = ['v2', 'v5'] as const;
+  const paths = { v2: await ensureFile('v2', regen), v5: await ensureFile('v5', regen) };
+  // flowlake and the floor first, DuckDB last: loading DuckDB's native library into the process was measured to
+  // slow every JavaScript path of the process afterwards (the floor by ~35 %, the parser by ~70 %)
+  const ours = new Map<string, Run[]>();
+  for (const name of names) {
+    const gz = readFileSync(paths[name]);
+    const [a, b, j] = await best(7, [() => floor(gz), () => flowlake(gz), () => flowlake(gz, 'js')]);
+    const [o] = await best(3, [() => flowlakeObjects(gz)]);
+    ours.set(name, [a, b, j, o]);
+  }
+  for (const name of names) {
+    const path = paths[name];
     const gz = readFileSync(path);
-    const a = await best(5, () => floor(gz));
-    const b = await best(5, () => flowlake(gz));
-    const o = await best(3, () => flowlakeObjects(gz));
-    const c = await best(5, () => duckdb(path, FORMATS[name], 1));
-    if (a.records !== b.records || b.records !== c.records || b.check !== c.check || o.check !== b.check) {
+    const [a, b, j, o] = ours.get(name) as Run[];
+    const [c] = await best(5, [() => duckdb(path, FORMATS[name], 1)]);
+    const differ = a.records !== b.records || b.records !== c.records || j.records !== b.records;
+    if (differ || b.check !== c.check || o.check !== b.check || j.check !== b.check) {
       throw new Error(
         `results differ: floor ${a.records}, flowlake ${b.records}/${b.check}, duckdb ${c.records}/${c.check}`,
       );
@@ -182,11 +202,16 @@ export default async function bench(args: string[]): Promise<void> {
       flowlake_vs_floor: +(rate(b) / rate(a)).toFixed(3),
       flowlake_vs_duckdb: +(rate(b) / rate(c)).toFixed(2),
       flowlake_objects_rps: rate(o),
+      flowlake_js_rps: rate(j),
+      inflate_ns_per_record: +((a.cpu / a.records) * 1e9).toFixed(1),
+      parse_ns_per_record: +(((b.cpu - a.cpu) / b.records) * 1e9).toFixed(1),
+      parse_js_ns_per_record: +(((j.cpu - a.cpu) / j.records) * 1e9).toFixed(1),
     };
     const text = (await textBytes(gz)) / 1e6;
     for (const [label, r] of [
       ['floor', a],
       ['flowlake', b],
+      ['flowlake-js-only', j],
       ['flowlake-objects', o],
       ['duckdb-1-thread', c],
     ] as const) {
