@@ -71,6 +71,8 @@ export async function deliverS3(opts: {
     out: opts.store,
     accounts: [opts.accountId],
     threads: 2,
+    // as AWS delivers Parquet: Hive + hourly files
+    perHour: true,
   });
   return {
     accountId: opts.accountId,

@@ -124,13 +124,43 @@ describe('flowlake query', () => {
 });
 
 describe('convert', () => {
-  it('writes Parquet in the Hive per-hour layout with AWS file names', async () => {
+  it('writes one Parquet file per flow log and day in the Hive layout, with AWS file names', async () => {
     const files = await scanStore(parquet);
-    expect(files.map((f) => f.parsed.fileFormat)).toEqual(['parquet', 'parquet', 'parquet']);
-    expect(files.every((f) => f.parsed.layout.hive && f.parsed.layout.perHour)).toBe(true);
+    // account A has records in hours 0 and 5 of the same day: one daily file
+    expect(files.map((f) => f.parsed.fileFormat)).toEqual(['parquet', 'parquet']);
+    expect(files.every((f) => f.parsed.layout.hive && !f.parsed.layout.perHour)).toBe(true);
     expect(files[0].key).toMatch(
-      /^AWSLogs\/aws-account-id=111111111111\/aws-service=vpcflowlogs\/aws-region=eu-west-1\/year=2026\/month=11\/day=30\/hour=10\/111111111111_vpcflowlogs_eu-west-1_fl-0abc_20261130T1000Z_[0-9a-f]{8}\.log\.parquet$/,
+      /^AWSLogs\/aws-account-id=111111111111\/aws-service=vpcflowlogs\/aws-region=eu-west-1\/year=2026\/month=11\/day=30\/111111111111_vpcflowlogs_eu-west-1_fl-0abc_20261130T0000Z_[0-9a-f]{8}\.log\.parquet$/,
     );
+  });
+
+  it("writes AWS's hourly layout with perHour, and compacts it back into daily files in place", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'flowlake-hourly-'));
+    try {
+      const hourly = await convertStore({ store, out, threads: 1, perHour: true });
+      expect(hourly).toMatchObject({ inputFiles: 3, outputFiles: 3, records: 33 });
+      const files = await scanStore(out);
+      expect(files.every((f) => f.parsed.layout.hive && f.parsed.layout.perHour)).toBe(true);
+      expect(files[0].key).toMatch(
+        /\/day=30\/hour=10\/111111111111_vpcflowlogs_eu-west-1_fl-0abc_20261130T1000Z_/,
+      );
+      const compacted = await convertStore({ store: out, out, threads: 1, from: 'parquet' });
+      expect(compacted).toMatchObject({ inputFiles: 3, outputFiles: 2, records: 33 });
+      const after = await scanStore(out);
+      expect(after.map((f) => f.parsed.layout.perHour)).toEqual([false, false]);
+      const params = { since: new Date(T0 * 1000), until: new Date((T0 + 6 * 3600) * 1000) };
+      const a = new LocalEngine({ store: parquet, threads: 1 });
+      const b = new LocalEngine({ store: out, threads: 1 });
+      try {
+        for (const q of QUERY_CATALOG)
+          expect((await b.run(q, params)).rows, q.name).toEqual((await a.run(q, params)).rows);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('gives the same result as the text store for every query', async () => {

@@ -37,7 +37,8 @@ beforeAll(async () => {
   textStore = mkdtempSync(join(tmpdir(), 'flowlake-gen-'));
   parquetStore = mkdtempSync(join(tmpdir(), 'flowlake-gen-pq-'));
   gen = generatedStore(textStore);
-  await convertStore({ store: textStore, out: parquetStore, threads: 2 });
+  // AWS's hourly Parquet layout: many small files, as `flowlake pull` fetches them
+  await convertStore({ store: textStore, out: parquetStore, threads: 2, perHour: true });
   engine = new LocalEngine({ store: parquetStore, threads: 2 });
 });
 
