@@ -126,6 +126,26 @@ describe('catalog on a generated organization', () => {
   });
 });
 
+describe('DuckDB-only templates', () => {
+  it('answer exactly what the shared template answers, at any limit', async () => {
+    const variants = QUERY_CATALOG.filter((query) => query.duckdbSql !== undefined);
+    expect(variants.map((query) => query.name)).toEqual([
+      'port-scan-horizontal',
+      'port-scan-vertical',
+      'first-seen-external-peers',
+    ]);
+    for (const query of variants) {
+      for (const limit of [2, 1000]) {
+        const params = { since: gen.start, until: gen.until, limit };
+        const fast = await engine.run(query, params);
+        const shared = await engine.run({ ...query, duckdbSql: undefined }, params);
+        expect(fast.rows.length, query.name).toBeGreaterThan(0);
+        expect(fast.rows, `${query.name}, limit ${limit}`).toEqual(shared.rows);
+      }
+    }
+  });
+});
+
 describe('Athena and DuckDB return the same columns and rows', () => {
   const athena = mockClient(AthenaClient);
   afterAll(() => athena.restore());

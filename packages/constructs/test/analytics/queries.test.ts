@@ -35,6 +35,20 @@ describe('query catalog', () => {
     }
   });
 
+  it('DuckDB-only templates follow the same rules, and Athena never sees them', () => {
+    for (const q of QUERY_CATALOG.filter((x) => x.duckdbSql !== undefined)) {
+      const t = q.duckdbSql as string;
+      expect(t, q.name).not.toMatch(/select\s+\*/i);
+      const froms = t.match(/\{\{flows\}\}/g)?.length ?? 0;
+      expect(t.match(/\{\{filter(:[a-z]+)?\}\}/g)?.length ?? 0, q.name).toBe(froms);
+      expect(froms, q.name).toBeGreaterThan(0);
+      expect(renderQuery(q, { since, until }, duck)).toMatch(/MATERIALIZED/);
+      const remote = renderQuery(q, { since, until, accounts }, athena);
+      expect(remote, q.name).not.toMatch(/MATERIALIZED|SEMI JOIN/);
+      expect(remote, q.name).toContain('(year = 2026 AND month = 11 AND day = 30');
+    }
+  });
+
   it('covers the questions the issue lists', () => {
     const names = QUERY_CATALOG.map((q) => q.name);
     for (const n of [

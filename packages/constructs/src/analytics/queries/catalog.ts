@@ -120,6 +120,20 @@ GROUP BY srcaddr, dstport
 HAVING count(DISTINCT dstaddr) >= ${SCAN_THRESHOLD}
 ORDER BY hosts DESC, srcaddr, dstport
 LIMIT {{limit}}`,
+    // Distinct hosts are counted only for (source, port) pairs with enough flows to reach the threshold.
+    duckdbSql: `WITH f AS MATERIALIZED (
+  SELECT srcaddr, dstport, dstaddr, action FROM {{flows}}
+  WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport AND {{internal:dstaddr}}
+), candidates AS (
+  SELECT srcaddr, dstport FROM f GROUP BY srcaddr, dstport HAVING count(*) >= ${SCAN_THRESHOLD}
+)
+SELECT srcaddr, dstport, count(DISTINCT dstaddr) AS hosts, count(*) AS flows,
+  sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
+FROM f SEMI JOIN candidates USING (srcaddr, dstport)
+GROUP BY srcaddr, dstport
+HAVING count(DISTINCT dstaddr) >= ${SCAN_THRESHOLD}
+ORDER BY hosts DESC, srcaddr, dstport
+LIMIT {{limit}}`,
   },
   {
     name: 'port-scan-vertical',
@@ -134,6 +148,20 @@ LIMIT {{limit}}`,
   sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
 FROM {{flows}}
 WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport
+GROUP BY srcaddr, dstaddr
+HAVING count(DISTINCT dstport) >= ${SCAN_THRESHOLD}
+ORDER BY ports DESC, srcaddr, dstaddr
+LIMIT {{limit}}`,
+    // Distinct ports are counted only for (source, destination) pairs with enough flows to reach the threshold.
+    duckdbSql: `WITH f AS MATERIALIZED (
+  SELECT srcaddr, dstaddr, dstport, action FROM {{flows}}
+  WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport
+), candidates AS (
+  SELECT srcaddr, dstaddr FROM f GROUP BY srcaddr, dstaddr HAVING count(*) >= ${SCAN_THRESHOLD}
+)
+SELECT srcaddr, dstaddr, count(DISTINCT dstport) AS ports, count(*) AS flows,
+  sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
+FROM f SEMI JOIN candidates USING (srcaddr, dstaddr)
 GROUP BY srcaddr, dstaddr
 HAVING count(DISTINCT dstport) >= ${SCAN_THRESHOLD}
 ORDER BY ports DESC, srcaddr, dstaddr
@@ -271,6 +299,37 @@ FROM firsts CROSS JOIN bounds
 WHERE first_seen * 4 >= lo * 1 + hi * 3 AND hi > lo
 ORDER BY first_seen DESC, bytes DESC, peer
 LIMIT {{limit}}`,
+    // The private-address tests run once per flow, and distinct local addresses are counted for the returned
+    // peers only (not for every peer of the range).
+    duckdbSql: `WITH peers AS MATERIALIZED (
+  SELECT CASE WHEN src_internal THEN dstaddr ELSE srcaddr END AS peer,
+    CASE WHEN src_internal THEN srcaddr ELSE dstaddr END AS local_addr, start, bytes
+  FROM (
+    SELECT {{internal:srcaddr}} AS src_internal, {{internal:dstaddr}} AS dst_internal, srcaddr, dstaddr, start, bytes
+    FROM {{flows}}
+    WHERE {{filter}} AND log_status = 'OK'
+  ) flows_ok
+  WHERE src_internal <> dst_internal
+), firsts AS (
+  SELECT peer, min(start) AS first_seen, max(start) AS last_seen, count(*) AS flows, sum(bytes) AS bytes
+  FROM peers GROUP BY peer
+), bounds AS (
+  SELECT min(first_seen) AS lo, max(last_seen) AS hi FROM firsts
+), late AS (
+  SELECT peer, first_seen, flows, bytes
+  FROM firsts CROSS JOIN bounds
+  WHERE first_seen * 4 >= lo * 1 + hi * 3 AND hi > lo
+  ORDER BY first_seen DESC, bytes DESC, peer
+  LIMIT {{limit}}
+), locals AS (
+  SELECT peer, count(DISTINCT local_addr) AS local_addresses
+  FROM peers SEMI JOIN late USING (peer)
+  GROUP BY peer
+)
+SELECT late.peer, first_seen, flows, bytes, local_addresses
+FROM late JOIN locals ON locals.peer = late.peer
+ORDER BY first_seen DESC, bytes DESC, peer
+LIMIT {{limit}}`,
   },
   {
     name: 'cross-account-traffic',
@@ -286,7 +345,7 @@ JOIN {{flows}} i
   ON e.srcaddr = i.srcaddr AND e.dstaddr = i.dstaddr AND e.srcport = i.srcport AND e.dstport = i.dstport
   AND e.protocol = i.protocol
 WHERE {{filter:e}} AND {{filter:i}} AND e.flow_direction = 'egress' AND i.flow_direction = 'ingress'
-  AND {{internal:e.srcaddr}} AND {{internal:e.dstaddr}}
+  AND {{internal:e.srcaddr}} AND {{internal:e.dstaddr}} AND {{internal:i.srcaddr}} AND {{internal:i.dstaddr}}
   AND e.aws_account_id <> i.aws_account_id AND e.action = 'ACCEPT' AND abs(e.start - i.start) <= 600
 GROUP BY e.aws_account_id, i.aws_account_id
 ORDER BY bytes DESC, src_account, dst_account

@@ -175,6 +175,11 @@ function column(arg: string | undefined, macro: string): string {
   return arg;
 }
 
+/** The template a dialect runs: the DuckDB-only variant when the query has one, else the shared one. */
+export function templateFor(query: CatalogQuery, dialect: Dialect): string {
+  return dialect === 'duckdb' && query.duckdbSql !== undefined ? query.duckdbSql : query.sql;
+}
+
 /** Renders a catalog query for a dialect with validated parameters. Throws QueryRenderError on bad input. */
 export function renderQuery(query: CatalogQuery, params: QueryParams, target: RenderTarget): string {
   const { limit } = validateParams(params);
@@ -220,28 +225,31 @@ function expand(
       `invalid relation '${target.relation}': expected "database"."table"`,
     );
   }
-  return query.sql.replace(MACRO_RE, (_m, macro: string, arg: string | undefined) => {
-    switch (macro) {
-      case 'flows':
-        return target.relation;
-      case 'filter':
-        if (arg !== undefined && !IDENT_RE.test(arg))
-          throw new QueryRenderError('filter', `bad alias '${arg}'`);
-        return filter(arg);
-      case 'limit':
-        return String(limit);
-      case 'internal': {
-        const col = column(arg, macro);
-        return target.dialect === 'athena'
-          ? `coalesce(regexp_like(${col}, '${INTERNAL_RE}'), false)`
-          : `coalesce(regexp_matches(${col}, '${INTERNAL_RE}'), false)`;
+  return templateFor(query, target.dialect).replace(
+    MACRO_RE,
+    (_m, macro: string, arg: string | undefined) => {
+      switch (macro) {
+        case 'flows':
+          return target.relation;
+        case 'filter':
+          if (arg !== undefined && !IDENT_RE.test(arg))
+            throw new QueryRenderError('filter', `bad alias '${arg}'`);
+          return filter(arg);
+        case 'limit':
+          return String(limit);
+        case 'internal': {
+          const col = column(arg, macro);
+          return target.dialect === 'athena'
+            ? `coalesce(regexp_like(${col}, '${INTERNAL_RE}'), false)`
+            : `coalesce(regexp_matches(${col}, '${INTERNAL_RE}'), false)`;
+        }
+        case 'hour': {
+          const col = column(arg, macro);
+          return target.dialect === 'athena' ? `((${col} / 3600) * 3600)` : `((${col} // 3600) * 3600)`;
+        }
+        default:
+          throw new QueryRenderError(macro, `unknown macro {{${macro}}} in query '${query.name}'`);
       }
-      case 'hour': {
-        const col = column(arg, macro);
-        return target.dialect === 'athena' ? `((${col} / 3600) * 3600)` : `((${col} // 3600) * 3600)`;
-      }
-      default:
-        throw new QueryRenderError(macro, `unknown macro {{${macro}}} in query '${query.name}'`);
-    }
-  });
+    },
+  );
 }

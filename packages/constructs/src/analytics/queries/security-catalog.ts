@@ -4,6 +4,7 @@ import {
   QueryRenderError,
   type RenderTarget,
   renderQuery,
+  templateFor,
   validateParams,
 } from './render.js';
 import type { CatalogQuery } from './types.js';
@@ -274,31 +275,34 @@ export function renderSecurityQuery(
       throw new QueryRenderError(name, `invalid ${name} relation '${rel}': expected "database"."table"`);
     }
   }
-  const expanded = query.sql.replace(SECURITY_MACRO_RE, (_m, macro: string, arg: string | undefined) => {
-    switch (macro) {
-      case 'cloudtrail':
-        return target.cloudtrail;
-      case 'guardduty':
-        return target.guardduty;
-      case 'ct_filter':
-        return cloudTrailFilter(params, target, alias(arg, macro));
-      case 'gd_filter':
-        return guardDutyFilter(params, target, alias(arg, macro));
-      case 'epoch':
-        return epoch(target, expr(arg, macro));
-      case 'first':
-        return target.dialect === 'athena'
-          ? `(element_at(${expr(arg, macro)}, 1))`
-          : `((${expr(arg, macro)})[1])`;
-      default: {
-        const e = expr(arg, macro);
-        return target.dialect === 'athena'
-          ? `array_join(array_sort(array_agg(DISTINCT ${e})), ',')`
-          : `string_agg(DISTINCT ${e}, ',' ORDER BY ${e})`;
+  const expanded = templateFor(query, target.dialect).replace(
+    SECURITY_MACRO_RE,
+    (_m, macro: string, arg: string | undefined) => {
+      switch (macro) {
+        case 'cloudtrail':
+          return target.cloudtrail;
+        case 'guardduty':
+          return target.guardduty;
+        case 'ct_filter':
+          return cloudTrailFilter(params, target, alias(arg, macro));
+        case 'gd_filter':
+          return guardDutyFilter(params, target, alias(arg, macro));
+        case 'epoch':
+          return epoch(target, expr(arg, macro));
+        case 'first':
+          return target.dialect === 'athena'
+            ? `(element_at(${expr(arg, macro)}, 1))`
+            : `((${expr(arg, macro)})[1])`;
+        default: {
+          const e = expr(arg, macro);
+          return target.dialect === 'athena'
+            ? `array_join(array_sort(array_agg(DISTINCT ${e})), ',')`
+            : `string_agg(DISTINCT ${e}, ',' ORDER BY ${e})`;
+        }
       }
-    }
-  });
-  return renderQuery({ ...query, sql: expanded }, params, target);
+    },
+  );
+  return renderQuery({ ...query, sql: expanded, duckdbSql: undefined }, params, target);
 }
 
 /** Security queries by name. */

@@ -26,4 +26,10 @@ export interface CatalogQuery {
   readonly columns: readonly string[];
   /** The SQL template. */
   readonly sql: string;
+  /**
+   * A DuckDB-only template with the same answer as `sql` but a cheaper local plan (materialized CTEs, semi-joins,
+   * work on candidate groups only). Absent: `sql` serves both dialects. A test runs both on the same store and
+   * requires identical rows.
+   */
+  readonly duckdbSql?: string;
 }
