@@ -6,6 +6,7 @@
 import {
   type CentralArchiveStack,
   MemberStreamingFlowLogs,
+  OpenSearchDelivery,
   OrganizationFlowLogTelemetryRule,
   STREAM_NAMES,
   StreamingDelivery,
@@ -89,11 +90,48 @@ export function planStreamingStacks(c: FlowlakeConfig): PlannedStack[] {
 /** What the central stack gains per streaming path, for the plan. */
 export function centralStreamingCreates(c: FlowlakeConfig): string[] {
   const paths = [...new Set(streamingGroups(c).map((g) => g.path))];
-  return paths.map((p) =>
+  const out = paths.map((p) =>
     p === 'cloudwatch-kinesis'
       ? `Kinesis stream + Firehose ${streamNameOf(p)} + transform Lambda + destination (${p})`
       : `Firehose ${streamNameOf(p)} + transform Lambda + destination (${p})`,
   );
+  const os = c.streaming.opensearch;
+  if (os?.enabled && paths.length > 0) {
+    out.push(
+      `OpenSearch domain ${OPENSEARCH_DOMAIN} (${os.instanceCount} x ${os.instanceType}, VPC-only, FGAC) + Firehose ${OPENSEARCH_STREAM} (one document per flow record)`,
+    );
+  }
+  return out;
+}
+
+/** Names of the OpenSearch domain and its Firehose stream. */
+export const OPENSEARCH_DOMAIN = 'flowlake-flowlogs';
+export const OPENSEARCH_STREAM = 'flowlake-opensearch';
+
+/** The OpenSearch domain and stream in the central stack, fed by every streaming path's transform. */
+function buildOpenSearch(
+  c: FlowlakeConfig,
+  central: CentralArchiveStack,
+  deliveries: Iterable<StreamingDelivery>,
+): OpenSearchDelivery | undefined {
+  const os = c.streaming.opensearch;
+  if (!os?.enabled) return undefined;
+  const search = new OpenSearchDelivery(central, 'OpenSearch', {
+    bucket: central.bucket,
+    bucketKey: central.key,
+    domainName: OPENSEARCH_DOMAIN,
+    deliveryStreamName: OPENSEARCH_STREAM,
+    instanceType: os.instanceType,
+    instanceCount: os.instanceCount,
+    volumeGb: os.volumeGb,
+    dedicatedMasterCount: os.dedicatedMasterCount,
+    indexName: os.indexName,
+    indexRotation: os.indexRotation,
+    ...(os.masterUserArn ? { masterUserArn: os.masterUserArn } : {}),
+    ...(os.vpc ? { vpc: os.vpc } : {}),
+  });
+  for (const d of deliveries) search.connect(d.transform);
+  return search;
 }
 
 /** Config checks of the streaming paths (before any construct is created). */
@@ -119,13 +157,6 @@ export function assertStreamingBuildable(c: FlowlakeConfig, plan: AppPlan): void
         },
       );
     }
-  }
-  if (c.streaming.opensearch?.enabled) {
-    throw new FlowlakeError(
-      'FeatureNotAvailable',
-      'streaming.opensearch cannot be synthesized yet in this version (see docs/streaming.md)',
-      { hint: 'set streaming.opensearch.enabled: false for now' },
-    );
   }
   if (telemetryRegions(c).length > 0 && !c.organization?.managementAccount) {
     throw new FlowlakeError(
@@ -175,6 +206,7 @@ export function buildStreamingCentral(
       ),
     );
   }
+  buildOpenSearch(c, central, out.values());
   for (const s of plan.stacks) {
     if (s.kind === 'destinations') {
       const stack = new Stack(app, s.id, {

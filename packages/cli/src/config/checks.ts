@@ -103,6 +103,17 @@ export function crossCheck(c: BaseFlowlakeConfig, ctx: Ctx): void {
       'add organization: { id: o-xxxxxxxxxx }, or use enrollment: lambda',
     );
   }
+  if (
+    c.streaming.opensearch?.enabled &&
+    !c.members.some((_m, i) => String(pathOf(c, i)).startsWith('cloudwatch'))
+  ) {
+    issue(
+      ctx,
+      ['streaming', 'opensearch', 'enabled'],
+      'OpenSearch is fed by the streaming transform, but no member group uses cloudwatch-firehose or cloudwatch-kinesis',
+      'set delivery: cloudwatch-firehose (or -kinesis) for a group, or streaming.opensearch.enabled: false',
+    );
+  }
   for (const feature of ['cloudtrail', 'guardduty'] as const) {
     if (c[feature].enabled && !c.organization) {
       issue(

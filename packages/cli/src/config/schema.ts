@@ -249,24 +249,94 @@ const Firehose = z.strictObject({
     .default(300),
 });
 
-const OpenSearch = z.strictObject({
-  enabled: z.boolean().default(false),
-  /** Data node instance type. */
-  instanceType: z
-    .string()
-    .endsWith('.search', withHint('not an OpenSearch instance type', "e.g. 'r6g.large.search'"))
-    .default('r6g.large.search'),
-  /** Data node count. */
-  instanceCount: z.number().int().min(1).default(2),
-  /** EBS volume per data node in GiB. */
-  volumeGb: z.number().int().min(10).default(100),
-  /** Dedicated master nodes (0, 3 or 5). */
-  dedicatedMasterCount: z
-    .union([z.literal(0), z.literal(3), z.literal(5)], {
-      error: withHint('dedicated masters come in 0, 3 or 5', 'use 0, 3 or 5'),
-    })
-    .default(0),
+const OpenSearchVpc = z.strictObject({
+  /** VPC of the subnets (security groups are created in it unless listed). */
+  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, withHint('not a VPC id', "e.g. 'vpc-0a1b2c3d4e5f67890'")),
+  /** Private subnets in different Availability Zones (2 when instanceCount >= 2). */
+  subnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, withHint('not a subnet id', "e.g. 'subnet-0a1b2c3d'")))
+    .min(1, withHint('list at least one subnet', 'subnetIds: [subnet-..., subnet-...] in two AZs')),
+  /** Security groups of the domain and the Firehose ENIs (must admit 443 among themselves). */
+  securityGroupIds: z
+    .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, withHint('not a security group id', "e.g. 'sg-0a1b2c3d'")))
+    .optional(),
 });
+
+const OpenSearch = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** Data node instance type. */
+    instanceType: z
+      .string()
+      .endsWith('.search', withHint('not an OpenSearch instance type', "e.g. 'r6g.large.search'"))
+      .default('r6g.large.search'),
+    /** Data node count (2 or more: zone awareness over 2 AZs, so an even number). */
+    instanceCount: z.number().int().min(1).max(80).default(2),
+    /** EBS volume per data node in GiB. */
+    volumeGb: z.number().int().min(10).default(100),
+    /** Dedicated master nodes (0, 3 or 5). */
+    dedicatedMasterCount: z
+      .union([z.literal(0), z.literal(3), z.literal(5)], {
+        error: withHint('dedicated masters come in 0, 3 or 5', 'use 0, 3 or 5'),
+      })
+      .default(0),
+    /** Fine-grained access control master: an IAM principal ARN (else a generated internal user). */
+    masterUserArn: z
+      .string()
+      .regex(
+        /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
+        withHint('not an IAM role or user ARN', "e.g. 'arn:aws:iam::111111111111:role/SearchAdmin'"),
+      )
+      .optional(),
+    /** Index name; Firehose appends the rotation date (`flowlogs-2026-11-30`). */
+    indexName: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,79}$/,
+        withHint('not a valid index name', 'use lowercase letters, digits, _ and -, e.g. flowlogs'),
+      )
+      .default('flowlogs'),
+    /** How often Firehose starts a new index. */
+    indexRotation: z
+      .enum(['NoRotation', 'OneHour', 'OneDay', 'OneWeek', 'OneMonth'], {
+        error: withHint('unknown index rotation', 'use NoRotation, OneHour, OneDay, OneWeek or OneMonth'),
+      })
+      .default('OneDay'),
+    /** Existing VPC to use; without it flowlake creates an isolated VPC (2 AZs, no NAT). */
+    vpc: OpenSearchVpc.optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.instanceCount >= 2 && o.instanceCount % 2 !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['instanceCount'],
+        message: withHint(
+          `instanceCount ${o.instanceCount} cannot spread evenly over the 2 Availability Zones of zone awareness`,
+          `use ${o.instanceCount + 1} (or 1 for a single-node domain without zone awareness)`,
+        ),
+      });
+    }
+    if (o.instanceCount >= 2 && o.vpc && o.vpc.subnetIds.length < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vpc', 'subnetIds'],
+        message: withHint(
+          `instanceCount ${o.instanceCount} uses zone awareness, which needs 2 subnets in different AZs`,
+          'list a second subnet in another AZ, or set instanceCount: 1',
+        ),
+      });
+    }
+    if (o.dedicatedMasterCount > 0 && o.instanceCount === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dedicatedMasterCount'],
+        message: withHint(
+          `${o.dedicatedMasterCount} dedicated masters for a single data node cost more than they protect`,
+          'set dedicatedMasterCount: 0, or instanceCount: 2 or more',
+        ),
+      });
+    }
+  });
 
 const Streaming = z.strictObject({
   kinesis: Kinesis.prefault({}),

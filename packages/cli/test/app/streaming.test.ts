@@ -119,12 +119,37 @@ describe('flowlake synth: streaming paths', () => {
     expect(io.stderr()).toMatch(/streaming.enrollment: telemetry-rule/);
   });
 
-  it('refuses an OpenSearch destination it cannot build yet', async () => {
-    const { code, io } = await synth(
-      CONFIG.replace('output: lines', 'output: lines\n  opensearch: { enabled: true }'),
+  it('adds the OpenSearch domain and stream to the central stack and the fan-out to both transforms', async () => {
+    const { code, out, io } = await synth(
+      CONFIG.replace(
+        'output: lines',
+        "output: lines\n  opensearch: { enabled: true, masterUserArn: 'arn:aws:iam::111111111111:role/SearchAdmin' }",
+      ),
       'os',
     );
-    expect(code).toBe(2);
-    expect(io.stderr()).toMatch(/FeatureNotAvailable.*streaming.opensearch/);
+    expect(io.stderr()).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    const central = template(out, 'flowlake-central');
+    const [domain] = ofType(central, 'AWS::OpenSearchService::Domain').map((r) => r.Properties!);
+    expect(domain).toMatchObject({
+      DomainName: 'flowlake-flowlogs',
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      EncryptionAtRestOptions: { Enabled: true },
+      AdvancedSecurityOptions: {
+        Enabled: true,
+        MasterUserOptions: { MasterUserARN: 'arn:aws:iam::111111111111:role/SearchAdmin' },
+      },
+    });
+    const os = ofType(central, 'AWS::KinesisFirehose::DeliveryStream')
+      .map((r) => r.Properties!)
+      .find((p) => p.DeliveryStreamName === 'flowlake-opensearch');
+    expect(os?.AmazonopensearchserviceDestinationConfiguration).toMatchObject({
+      IndexName: 'flowlogs',
+      S3BackupMode: 'FailedDocumentsOnly',
+    });
+    const envs = ofType(central, 'AWS::Lambda::Function').map(
+      (r) => (r.Properties!.Environment as { Variables: Record<string, string> }).Variables,
+    );
+    expect(envs.filter((v) => v.OPENSEARCH_DELIVERY_STREAM === 'flowlake-opensearch')).toHaveLength(2);
   });
 });

@@ -237,6 +237,53 @@ describe('config errors: cross-field rules', () => {
     );
   });
 
+  it('opensearch: every sizing and network problem at once, each with a hint', () => {
+    const streaming = (opensearch: Record<string, unknown>) => ({
+      ...base(),
+      delivery: 'cloudwatch-firehose',
+      members: [{ accounts: ['222222222222'], regions: ['eu-west-1'], vpcs: ['vpc-0a1b2c3d4e5f67890'] }],
+      streaming: { opensearch: { enabled: true, ...opensearch } },
+    });
+    const ok = valid(streaming({}));
+    expect(ok.streaming.opensearch).toMatchObject({
+      instanceCount: 2,
+      indexName: 'flowlogs',
+      indexRotation: 'OneDay',
+      dedicatedMasterCount: 0,
+    });
+    const errors = errorsOf(
+      streaming({
+        instanceCount: 3,
+        dedicatedMasterCount: 4,
+        masterUserArn: 'arn:aws:iam::1:role/x',
+        indexName: 'Flow Logs',
+        indexRotation: 'Daily',
+        vpc: { vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1b2c3d'] },
+      }),
+    );
+    const byPath = Object.fromEntries(errors.map((e) => [e.path, `${e.message} ${e.hint ?? ''}`]));
+    expect(byPath['streaming.opensearch.dedicatedMasterCount']).toMatch(/0, 3 or 5/);
+    expect(byPath['streaming.opensearch.masterUserArn']).toMatch(/not an IAM role or user ARN/);
+    expect(byPath['streaming.opensearch.indexName']).toMatch(/not a valid index name.*lowercase/);
+    expect(byPath['streaming.opensearch.indexRotation']).toMatch(/OneDay/);
+    // Cross-field rules run once the shape is right.
+    const cross = errorsOf(
+      streaming({ instanceCount: 3, vpc: { vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1b2c3d'] } }),
+    );
+    expect(cross.map((e) => e.path).sort()).toEqual([
+      'streaming.opensearch.instanceCount',
+      'streaming.opensearch.vpc.subnetIds',
+    ]);
+    expect(cross.map((e) => `${e.message} ${e.hint ?? ''}`).join('\n')).toMatch(/use 4 \(or 1/);
+    expect(errorsOf(streaming({ instanceCount: 1, dedicatedMasterCount: 3 }))[0].path).toBe(
+      'streaming.opensearch.dedicatedMasterCount',
+    );
+    expect(errorsOf(withTop({ streaming: { opensearch: { enabled: true } } }))[0]).toMatchObject({
+      path: 'streaming.opensearch.enabled',
+      message: expect.stringMatching(/no member group uses cloudwatch-firehose/),
+    });
+  });
+
   it('member groups need targets and may not overlap', () => {
     expect(errorsOf(member({ accounts: [] }))[0].message).toBe('a member group needs accounts or ous');
     const dup = errorsOf(
