@@ -18,7 +18,7 @@
 import type { FieldSpec } from './fields.js';
 import type { FlowLogFormat } from './format.js';
 import type { FlowRecord, FlowValue } from './record.js';
-import { KERNEL_MAX_FIELDS, loadKernel, type ScanKernel } from './wasm/kernel.js';
+import { KERNEL_MAX_FIELDS, KERNEL_WINDOW, loadKernel, type ScanKernel } from './wasm/kernel.js';
 
 /** A line that could not be parsed. Not an Error: parsers return it (and count it) instead of throwing. */
 export class ParseError {
@@ -373,6 +373,8 @@ type Scanner = (
   end: number,
   firstLine: number,
   bad: (batch: FlowBatch, buf: Uint8Array, start: number, end: number, line: number) => void,
+  /** Stop before this line number. @default no limit */
+  lineLimit?: number,
 ) => void;
 
 /**
@@ -410,7 +412,8 @@ function compileScanner(plan: { n: number; isInt: Uint8Array; slot: Int32Array }
   const body = `
   const cap = batch.capacity, ints = batch.ints, ss = batch.strStart, se = batch.strEnd, lines = batch.lines;
   let row = batch.count, pos = start, line = firstLine, c = 0, d = 0, v = 0;
-  outer: while (pos < end && row < cap) {
+  const stop = lineLimit === undefined ? Infinity : lineLimit;
+  outer: while (pos < end && row < cap && line < stop) {
     const lineStart = pos;
     c = buf[pos];
     while (c === ${SPACE} || c === ${TAB}) c = buf[++pos];
@@ -430,8 +433,11 @@ function compileScanner(plan: { n: number; isInt: Uint8Array; slot: Int32Array }
     line++;
   }
   batch.count = row; batch.end = pos; batch.nextLine = line; batch.firstLine = firstLine;`;
-  return new Function('batch', 'buf', 'start', 'end', 'firstLine', 'onBad', body) as Scanner;
+  return new Function('batch', 'buf', 'start', 'end', 'firstLine', 'onBad', 'lineLimit', body) as Scanner;
 }
+
+/** Smallest kernel window (bytes). */
+const MIN_KERNEL_WINDOW = 8192;
 
 /**
  * The kernel over plain lines, the JavaScript scanner over every other line (blank, comment, tabs, CRLF, runs of
@@ -442,21 +448,26 @@ function hybridScanner(kernel: ScanKernel, plan: Plan): Scanner {
     let pos = start;
     let line = firstLine;
     let burst = 0;
+    // bytes the kernel copies and scans per call: large while lines are plain, small after it stops early (so
+    // input with an odd line every few lines costs no more than the JavaScript scanner)
+    let window = KERNEL_WINDOW;
     const cap = batch.capacity;
     const lines = batch.lines;
     while (pos < end && batch.count < cap) {
-      const step = kernel.scan(plan, batch, batch.count, buf, pos, end);
+      const from = pos;
+      const step = kernel.scan(plan, batch, batch.count, buf, pos, end, window);
       const rows = step.rows;
       for (let i = 0, r = batch.count; i < rows; i++) lines[r + i] = line + i;
       batch.count += rows;
       line += rows;
       pos = step.end;
+      window = step.stopped
+        ? Math.max(MIN_KERNEL_WINDOW, 2 * (pos - from))
+        : Math.min(KERNEL_WINDOW, 2 * window);
       if (!step.stopped || batch.count >= cap) continue;
       // the next line is not plain: the JavaScript scanner takes it, and more lines when odd lines come in a row
       burst = rows === 0 ? Math.min(1024, burst * 2 || 1) : 1;
-      let e = pos;
-      for (let i = 0; i < burst && e < end; i++) e = buf.indexOf(LF, e) + 1;
-      plan.scan(batch, buf, pos, e, line, bad);
+      plan.scan(batch, buf, pos, end, line, bad, line + burst);
       pos = batch.end;
       line = batch.nextLine;
     }

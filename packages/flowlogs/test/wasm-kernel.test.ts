@@ -142,6 +142,23 @@ describe('WebAssembly SIMD scanner', () => {
     expect(wasm.reduce((n, b) => n + b.count, 0)).toBe(50_002);
   });
 
+  it('agrees on large input with odd lines scattered through it (the kernel stops and resumes often)', () => {
+    const records = fc.sample(recordArb(V2), { numRuns: 20_000, seed: 11 });
+    const odd = [
+      (l: string) => `${l}\r`,
+      (l: string) => l.replace(' ', '\t'),
+      () => '',
+      (l: string) => `${l} x`,
+    ];
+    const lines = records.map((r, i) => {
+      const l = formatRecord(r, V2);
+      return i % 37 === 3 || (i > 9000 && i < 9100) ? odd[i % odd.length](l) : l;
+    });
+    const { js, wasm } = both(V2, Buffer.from(`${lines.join('\n')}\n`), 4096);
+    expect(wasm).toEqual(js);
+    expect(wasm.reduce((n, b) => n + b.count, 0)).toBeGreaterThan(19_000);
+  });
+
   it('reads a gzip object the same way through readFlowLogText', async () => {
     const { gzipSync } = await import('node:zlib');
     const records = fc.sample(recordArb(V5), { numRuns: 3000, seed: 7 });

@@ -10,7 +10,7 @@ import { SCAN_WASM_BASE64 } from './scan-module.js';
 export const KERNEL_MAX_FIELDS = 128;
 
 /** Largest input copied into wasm memory per call. */
-const WINDOW = 4 << 20;
+export const KERNEL_WINDOW = 4 << 20;
 const PAGE = 65536;
 const LF = 10;
 
@@ -92,7 +92,7 @@ export class ScanKernel {
 
   /**
    * Scans the lines of `buf[pos, end)` (buf[end - 1] is LF) into `t` from row `row`, at most `t.capacity - row`
-   * records. Returns a step object reused by the next call.
+   * records, looking at no more than `window` bytes (whole lines). Returns a step object reused by the next call.
    */
   scan(
     layout: KernelLayout,
@@ -101,11 +101,12 @@ export class ScanKernel {
     buf: Uint8Array,
     pos: number,
     end: number,
+    window = KERNEL_WINDOW,
   ): KernelStep {
     const step = this.step;
     let len = end - pos;
-    if (len > WINDOW) {
-      const cut = buf.lastIndexOf(LF, pos + WINDOW - 1);
+    if (len > window) {
+      const cut = buf.lastIndexOf(LF, pos + window - 1);
       if (cut < pos) {
         // one line longer than the window: the JavaScript scanner takes it
         step.rows = 0;
