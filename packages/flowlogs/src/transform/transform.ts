@@ -31,6 +31,7 @@ import { FlowLogFormat } from '../format.js';
 import { ByteWriter } from './byte-writer.js';
 import { type DecodedFinding, decodeGuardDutyRecord } from './guardduty.js';
 import { compileJsonBytesWriter, type JsonBytesWriter } from './json-bytes-writer.js';
+import { type JsonKernel, loadJsonKernel } from './json-kernel.js';
 import {
   compileJsonEncoder,
   compileJsonLineWriter,
@@ -311,42 +312,62 @@ function quickFieldCountBytes(b: Buffer, start: number, end: number): number {
   return n;
 }
 
+/** Where the output of the record being transformed is: its size and its base64 text. */
+interface Written {
+  readonly bytes: number;
+  readonly base64: () => string;
+}
+const writerBase64 = (): string => writer.toBase64();
+const kernelBase64 = (): string => (loadJsonKernel() as JsonKernel).base64();
+
 /**
- * Writes a scanned DATA_MESSAGE's events into the writer straight from the payload bytes. False when a line needs
- * the JSON.parse path (which then decides, and names any problem): a field count that is not plainly right in
- * lines mode, a line the general encoder rejects in JSON mode.
+ * Writes a scanned DATA_MESSAGE's events straight from the payload bytes: JSON lines through the WebAssembly
+ * kernel where it runs (else the byte writer), or the original lines. Undefined when a line needs the JSON.parse
+ * path (which then decides, and names any problem): a field count that is not plainly right in lines mode, a line
+ * the general encoder rejects in JSON mode.
  */
 function writeScanned(
   b: Buffer,
   m: ScannedMessage,
   output: TransformOutput,
+  format: FlowLogFormat,
   enc: Encoders,
-  fields: number,
   everyLine: boolean,
-): boolean {
+): Written | undefined {
   const { count, starts, ends } = m;
-  writer.reset();
   if (output === 'json') {
+    const general = (i: number): string | undefined => {
+      const r = enc.json(b.toString('latin1', starts[i], ends[i]));
+      return isLineProblem(r) ? undefined : `${r}\n`;
+    };
+    const kernel = loadJsonKernel();
+    if (kernel?.use(format)) {
+      const bytes = kernel.write(b, starts, ends, count, general);
+      return bytes < 0 ? undefined : { bytes, base64: kernelBase64 };
+    }
+    writer.reset();
     for (let i = 0; i < count; i++) {
       if (enc.bytes(b, starts[i], ends[i], writer)) continue;
-      const r = enc.json(b.toString('latin1', starts[i], ends[i]));
-      if (isLineProblem(r)) return false;
-      writer.writeLine(r);
+      const line = general(i);
+      if (line === undefined) return undefined;
+      writer.writeString(line);
     }
-    return true;
+    return { bytes: writer.pos, base64: writerBase64 };
   }
+  const fields = format.names.length;
+  writer.reset();
   writer.ensure(b.length + count);
   const out = writer.buf;
   let o = 0;
   for (let i = 0; i < count; i++) {
     const s = starts[i];
     const e = ends[i];
-    if ((i === 0 || everyLine) && quickFieldCountBytes(b, s, e) !== fields) return false;
+    if ((i === 0 || everyLine) && quickFieldCountBytes(b, s, e) !== fields) return undefined;
     o += b.copy(out, o, s, e);
     out[o++] = 10;
   }
   writer.pos = o;
-  return true;
+  return { bytes: o, base64: writerBase64 };
 }
 
 function attemptsOf(msg: CloudWatchLogsMessage): number {
@@ -465,15 +486,15 @@ export function transformFirehoseEvent(
     rec: FirehoseInputRecord,
     keys: PartitionKeys,
     events: number,
+    { bytes, base64 }: Written,
     message: () => CloudWatchLogsMessage,
   ): void => {
     const recordId = String(rec?.recordId ?? '');
     stats.logEvents += events;
-    const bytes = writer.pos;
     const dataLen = Math.ceil(bytes / 3) * 4;
     const size = dataLen + metadataSize(keys);
     if (used + size <= maxResponse) {
-      records.push({ recordId, result: 'Ok', data: writer.toBase64(), metadata: { partitionKeys: keys } });
+      records.push({ recordId, result: 'Ok', data: base64(), metadata: { partitionKeys: keys } });
       used += size;
       stats.ok++;
       stats.bytesOut += bytes;
@@ -532,10 +553,12 @@ export function transformFirehoseEvent(
         drop(recordId);
         continue;
       }
-      if (plain && writeScanned(plain, scanned, output, enc, fields, everyLine)) {
+      const written = plain && writeScanned(plain, scanned, output, format, enc, everyLine);
+      if (plain && written) {
         const first = { message: scanned.firstMessage, timestamp: scanned.firstTimestamp };
         const keys = keysFor(scanned, first, format, defaultRegion);
-        emit(rec, keys, scanned.count, () => JSON.parse(plain.toString('utf8')) as CloudWatchLogsMessage);
+        const message = () => JSON.parse(plain.toString('utf8')) as CloudWatchLogsMessage;
+        emit(rec, keys, scanned.count, written, message);
         continue;
       }
     }
@@ -578,7 +601,8 @@ export function transformFirehoseEvent(
       fail(recordId, `${problem} (log group ${msg.logGroup}, stream ${msg.logStream})`);
       continue;
     }
-    emit(rec, keysFor(msg, events[0], format, defaultRegion), events.length, () => msg);
+    const written = { bytes: writer.pos, base64: writerBase64 };
+    emit(rec, keysFor(msg, events[0], format, defaultRegion), events.length, written, () => msg);
   }
   return { response: { records }, reingest, ...(target ? { target } : {}), stats, problems };
 }

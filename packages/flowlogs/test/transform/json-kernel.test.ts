@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ByteWriter,
+  compileJsonBytesWriter,
+  compileJsonEncoder,
+  FlowLogFormat,
+  isLineProblem,
+} from '../../src/index.js';
+import { loadJsonKernel } from '../../src/transform/json-kernel.js';
+import { JSON_WASM_BASE64, JSON_WASM_COMPILER } from '../../src/transform/json-wasm-module.js';
+import { clangVersion } from '../../wasm/build.js';
+import { compileJson, JSON_MODULE_TS, jsonModuleSource } from '../../wasm/build-json.js';
+
+const FORMAT = FlowLogFormat.fromFields([
+  'version',
+  'account-id',
+  'interface-id',
+  'srcaddr',
+  'bytes',
+  'action',
+]);
+const token = fc.oneof(
+  fc.constantFrom(
+    '-',
+    '0',
+    '007',
+    '12345678901234567890',
+    '9007199254740991',
+    'eni-0a1b',
+    'ACCEPT',
+    '1e5',
+    '12:34',
+    '9/',
+    '4-',
+  ),
+  fc.stringMatching(/^[0-9]{1,18}$/),
+  fc.stringMatching(/^[!#-[\]-~]{1,40}$/),
+);
+// Messages as a scanned payload holds them (printable ASCII, no quotes or backslashes), mostly 6 fields.
+const message = fc
+  .tuple(
+    fc.array(token, { minLength: 6, maxLength: 6 }),
+    fc.constantFrom(0, 0, 0, 0, 1, -1),
+    fc.constantFrom(' ', ' ', ' ', '  '),
+  )
+  .map(([t, cut, sep]) => (cut < 0 ? [...t, 'x'] : t.slice(cut)).join(sep));
+
+describe('JSON-mode WebAssembly kernel', () => {
+  const kernel = loadJsonKernel();
+
+  it('loads where WebAssembly SIMD runs (Node 20+)', () => {
+    expect(kernel).toBeDefined();
+    expect(kernel?.use(FORMAT)).toBe(true);
+  });
+
+  it('writes the same bytes as the byte writer, asking for the lines it does not handle', () => {
+    const k = loadJsonKernel();
+    if (!k) throw new Error('no kernel');
+    const bytes = compileJsonBytesWriter(FORMAT);
+    const general = compileJsonEncoder(FORMAT);
+    const w = new ByteWriter(16);
+    let asked = 0;
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 12 }), fc.nat(20), (msgs, pad) => {
+        // The messages sit inside a payload-like buffer, each followed by JSON text.
+        let text = 'x'.repeat(pad);
+        const starts = new Int32Array(msgs.length);
+        const ends = new Int32Array(msgs.length);
+        msgs.forEach((m, i) => {
+          text += '{"message":"';
+          starts[i] = text.length;
+          text += m;
+          ends[i] = text.length;
+          text += '"} ';
+        });
+        const src = Buffer.from(text, 'latin1');
+        // Reference: the byte writer, the general encoder for the rest (undefined when that rejects a line).
+        w.reset();
+        let expected: string | undefined = '';
+        for (let i = 0; i < msgs.length && expected !== undefined; i++) {
+          if (bytes(src, starts[i], ends[i], w)) continue;
+          const r = general(msgs[i]);
+          if (isLineProblem(r)) expected = undefined;
+          else w.writeString(`${r}\n`);
+        }
+        if (expected !== undefined) expected = w.buf.toString('latin1', 0, w.pos);
+        k.use(FORMAT);
+        const n = k.write(src, starts, ends, msgs.length, (i) => {
+          asked++;
+          const r = general(msgs[i]);
+          return isLineProblem(r) ? undefined : `${r}\n`;
+        });
+        if (expected === undefined) expect(n).toBe(-1);
+        else {
+          expect(n).toBe(expected.length);
+          expect(Buffer.from(k.base64(), 'base64').toString('latin1')).toBe(expected);
+          expect(k.base64()).toBe(Buffer.from(expected, 'latin1').toString('base64'));
+        }
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
+    expect(asked).toBeGreaterThan(100);
+  });
+
+  it('base64 matches Buffer for every length and content', () => {
+    const k = loadJsonKernel();
+    if (!k) throw new Error('no kernel');
+    k.use(FORMAT);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), (data) => {
+        // A message of one token carries arbitrary bytes only through the general-encoder callback.
+        const text = Buffer.from(data).toString('latin1');
+        const src = Buffer.from('"a"', 'latin1');
+        const n = k.write(src, Int32Array.of(1), Int32Array.of(2), 1, () => text);
+        expect(n).toBe(data.length);
+        expect(k.base64()).toBe(Buffer.from(data).toString('base64'));
+      }),
+      { numRuns: 500, seed: 9 },
+    );
+  });
+
+  it('is a fresh build of wasm/json.c (packages/flowlogs/wasm/build-json.ts)', (ctx) => {
+    const clang = clangVersion();
+    if (clang !== JSON_WASM_COMPILER) {
+      console.log(
+        `skipped: the embedded module was built by '${JSON_WASM_COMPILER}', this machine has ${clang ? `'${clang}'` : 'no clang'}`,
+      );
+      ctx.skip();
+    }
+    const wasm = compileJson();
+    expect(wasm.toString('base64')).toBe(JSON_WASM_BASE64);
+    expect(readFileSync(JSON_MODULE_TS, 'utf8')).toBe(jsonModuleSource(wasm, clang as string));
+  });
+});
