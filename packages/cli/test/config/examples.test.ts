@@ -10,6 +10,16 @@ describe('examples', () => {
     expect(r.config!.members.flatMap((m) => m.accounts)).toHaveLength(3);
   });
 
+  it('examples/streaming-opensearch.yaml is valid and turns on the OpenSearch copy', () => {
+    const r = parseConfig(readFileSync('examples/streaming-opensearch.yaml', 'utf8'));
+    expect(r.issues).toEqual([]);
+    expect(r.config!.streaming.opensearch).toMatchObject({
+      enabled: true,
+      instanceCount: 2,
+      indexName: 'flowlogs',
+    });
+  });
+
   it('examples/org-1000.yaml is exactly what examples/generate-org.ts generates', () => {
     expect(readFileSync(ORG_1000_PATH, 'utf8')).toBe(generateOrgConfig());
   });

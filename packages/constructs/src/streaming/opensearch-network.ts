@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -23,7 +23,7 @@ export interface OpenSearchVpcAttributes {
 export interface OpenSearchNetworkProps {
   /** Existing VPC, subnets and security groups. @default - a new isolated VPC (2 AZs, no NAT, no internet gateway) */
   readonly vpc?: OpenSearchVpcAttributes;
-  /** CIDR of the new VPC (two subnets of half of it). @default '10.255.0.0/24' */
+  /** CIDR of the new VPC, a /24 (two isolated /25 subnets). @default '10.255.0.0/24' */
   readonly cidr?: string;
   /** KMS key for the new VPC's flow log group. */
   readonly key: kms.IKey;
@@ -58,14 +58,29 @@ export class OpenSearchNetwork extends Construct {
       });
       this.subnets = attrs.subnetIds.map((s, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, s));
     } else {
-      const vpc = new ec2.Vpc(this, 'Vpc', {
-        ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.255.0.0/24'),
-        maxAzs: 2,
-        natGateways: 0,
-        subnetConfiguration: [
-          { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 25 },
-        ],
-        restrictDefaultSecurityGroup: false,
+      // L1 on purpose: the L2 Vpc picks Availability Zones at synth time (a context lookup, dummy AZs offline);
+      // Fn::GetAZs picks them at deploy time in whatever account and Region the stack lands.
+      const cfnVpc = new ec2.CfnVPC(this, 'Vpc', {
+        cidrBlock: props.cidr ?? '10.255.0.0/24',
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        tags: [{ key: 'Name', value: 'flowlake-opensearch' }],
+      });
+      const azs = [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
+      const subnetIds = azs.map((az, i) => {
+        const subnet = new ec2.CfnSubnet(this, `IsolatedSubnet${i + 1}`, {
+          vpcId: cfnVpc.ref,
+          availabilityZone: az,
+          cidrBlock: Fn.select(i, Fn.cidr(cfnVpc.attrCidrBlock, 2, '7')),
+          mapPublicIpOnLaunch: false,
+          tags: [{ key: 'Name', value: `flowlake-opensearch-isolated-${i + 1}` }],
+        });
+        return subnet.ref;
+      });
+      const vpc = ec2.Vpc.fromVpcAttributes(this, 'VpcRef', {
+        vpcId: cfnVpc.ref,
+        availabilityZones: azs,
+        isolatedSubnetIds: subnetIds,
       });
       const flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
         encryptionKey: props.key,
@@ -102,12 +117,14 @@ export class OpenSearchNetwork extends Construct {
         'VPC flow logs create their log streams at run time; the statement is limited to this log group.',
       );
       acknowledgeNag(
-        vpc,
+        cfnVpc,
         ['VPCDefaultSecurityGroupClosed'],
         'The isolated VPC has no internet or NAT gateway and nothing uses its default security group; closing it needs a custom-resource Lambda.',
       );
       this.vpc = vpc;
-      this.subnets = vpc.isolatedSubnets;
+      this.subnets = subnetIds.map((subnetId, i) =>
+        ec2.Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId, availabilityZone: azs[i] }),
+      );
     }
     if (attrs?.securityGroupIds && attrs.securityGroupIds.length > 0) {
       const groups = attrs.securityGroupIds.map((g, i) =>

@@ -112,6 +112,13 @@ describe('OpenSearchDelivery (defaults: new isolated VPC, internal master user)'
       ToPort: 443,
     });
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC' });
+    // AZs are chosen at deploy time (Fn::GetAZs), not by a synth-time context lookup that falls back to dummies.
+    template.hasResourceProperties('AWS::EC2::Subnet', {
+      AvailabilityZone: { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] },
+      MapPublicIpOnLaunch: false,
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/dummy/);
+    expect((stack.node.root as App).synth().manifest.missing ?? []).toEqual([]);
   });
 
   it('indexes through a Direct PUT Firehose stream with S3 backup of failed documents', () => {
