@@ -115,6 +115,24 @@ int32_t write_json(const uint8_t *src, const int32_t *starts, const int32_t *end
 
 EXPORT("set_out_len") void set_out_len(int32_t n) { out_len = n; }
 
+// 1 when in[0, len) is printable ASCII (0x20 to 0x7f) without a backslash: what the payload scanner requires.
+EXPORT("plain_ascii")
+int32_t plain_ascii(const uint8_t *in, int32_t len) {
+  const v128_t space = wasm_i8x16_splat(0x20);
+  const v128_t backslash = wasm_i8x16_splat('\\');
+  v128_t bad = wasm_i8x16_splat(0);
+  int32_t i = 0;
+  // Signed compare: bytes from 0x80 are negative, so `< 0x20` catches them along with control bytes.
+  for (; i + 16 <= len; i += 16) {
+    v128_t v = wasm_v128_load(in + i);
+    bad = wasm_v128_or(bad, wasm_v128_or(wasm_i8x16_lt(v, space), wasm_i8x16_eq(v, backslash)));
+  }
+  if (wasm_v128_any_true(bad)) return 0;
+  for (; i < len; i++)
+    if ((int8_t)in[i] < 0x20 || in[i] == '\\') return 0;
+  return 1;
+}
+
 static const char ALPHABET[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // Base64 of in[0, len) into out; returns the output length.

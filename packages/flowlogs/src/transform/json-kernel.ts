@@ -39,6 +39,7 @@ interface Exports {
     out: number,
   ) => number;
   readonly base64: (input: number, len: number, out: number) => number;
+  readonly plain_ascii: (input: number, len: number) => number;
   readonly __heap_base: { readonly value: number };
 }
 
@@ -52,6 +53,8 @@ export class JsonKernel {
   private format: FlowLogFormat | undefined;
   private keyBytes = 0;
   private out = 0;
+  /** The payload last copied into wasm memory (at `heap`). */
+  private staged: Buffer | undefined;
 
   constructor(private readonly x: Exports) {
     this.heap = align(Number(x.__heap_base.value), 64);
@@ -88,6 +91,17 @@ export class JsonKernel {
   }
 
   /**
+   * Copies a payload into wasm memory (where {@link write} then reads it) and returns whether it is printable ASCII
+   * (0x20 to 0x7f) without backslashes, the bytes {@link scanSubscriptionMessage} requires.
+   */
+  stage(src: Buffer): boolean {
+    this.reserve(this.heap + src.length + SLACK);
+    this.mem.set(src, this.heap);
+    this.staged = src;
+    return this.x.plain_ascii(this.heap, src.length) === 1;
+  }
+
+  /**
    * Writes events `[0, count)` (message i is `src[starts[i], ends[i])`) as JSON lines. For a line the kernel does
    * not handle it calls `line(i)`, which returns the line's text with its newline (ASCII), or undefined to give up.
    * Returns the number of bytes written, or -1 when `line` gave up.
@@ -108,7 +122,8 @@ export class JsonKernel {
     this.reserve(out + cap + SLACK);
     const x = this.x;
     const mem = this.mem;
-    mem.set(src, at);
+    if (this.staged !== src) mem.set(src, at);
+    this.staged = undefined;
     new Int32Array(x.memory.buffer, startsAt, count).set(starts.subarray(0, count));
     new Int32Array(x.memory.buffer, endsAt, count).set(ends.subarray(0, count));
     x.set_out_len(0);

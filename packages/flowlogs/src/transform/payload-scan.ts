@@ -218,10 +218,11 @@ function scanStrings(b: Buffer, p: number): number {
 
 /**
  * Scans a gunzipped subscription message; undefined when it is not in the common shape (see the file header) and
- * must go through JSON.parse instead.
+ * must go through JSON.parse instead. `checked`: the caller has already verified that the bytes are printable
+ * ASCII without backslashes (the JSON kernel's `stage` does it with SIMD).
  */
-export function scanSubscriptionMessage(b: Buffer): ScannedMessage | undefined {
-  if (!isAscii(b) || b.indexOf(BACKSLASH) !== -1 || hasControlBytes(b)) return undefined;
+export function scanSubscriptionMessage(b: Buffer, checked = false): ScannedMessage | undefined {
+  if (!checked && (!isAscii(b) || b.indexOf(BACKSLASH) !== -1 || hasControlBytes(b))) return undefined;
   let p = skipSpaces(b, 0);
   if (b[p] !== LBRACE) return undefined;
   p = skipSpaces(b, p + 1);

@@ -312,6 +312,13 @@ function quickFieldCountBytes(b: Buffer, start: number, end: number): number {
   return n;
 }
 
+/** The scan, with the byte checks in the JSON kernel where it runs (it also keeps the payload for writing). */
+function scanPayload(plain: Buffer): ScannedMessage | undefined {
+  const kernel = loadJsonKernel();
+  if (!kernel) return scanSubscriptionMessage(plain);
+  return kernel.stage(plain) ? scanSubscriptionMessage(plain, true) : undefined;
+}
+
 /** Where the output of the record being transformed is: its size and its base64 text. */
 interface Written {
   readonly bytes: number;
@@ -542,7 +549,7 @@ export function transformFirehoseEvent(
     const recordId = String(rec?.recordId ?? '');
     const plain = typeof rec?.data === 'string' && rec.data.length > 0 ? inflateRecord(rec.data) : undefined;
     // Common case: scan the bytes, no JSON.parse (anything unusual takes the reference path below).
-    const scanned = plain && scan && scanSubscriptionMessage(plain);
+    const scanned = plain && scan && scanPayload(plain);
     if (scanned) {
       if (scanned.messageType === 'CONTROL_MESSAGE') {
         stats.controlMessages++;

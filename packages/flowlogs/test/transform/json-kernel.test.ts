@@ -121,6 +121,26 @@ describe('JSON-mode WebAssembly kernel', () => {
     );
   });
 
+  it('stage() accepts exactly the printable ASCII payloads without backslashes', () => {
+    const k = loadJsonKernel();
+    if (!k) throw new Error('no kernel');
+    const byte = fc.oneof(fc.integer({ min: 0x20, max: 0x7f }), fc.integer({ min: 0, max: 255 }));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 80 }), fc.nat(60), (bytes, lead) => {
+        // Mostly printable with at most one odd byte, at every position relative to the 16-byte blocks.
+        const data = Buffer.alloc(lead + bytes.length, 0x61);
+        let odd = 0;
+        bytes.forEach((b, i) => {
+          if ((b < 0x20 || b > 0x7f || b === 0x5c) && odd++ > 0) return;
+          data[lead + i] = b;
+        });
+        const plain = [...data].every((b) => b >= 0x20 && b <= 0x7f && b !== 0x5c);
+        expect(k.stage(data)).toBe(plain);
+      }),
+      { numRuns: 3000, seed: 3 },
+    );
+  });
+
   it('is a fresh build of wasm/json.c (packages/flowlogs/wasm/build-json.ts)', (ctx) => {
     const clang = clangVersion();
     if (clang !== JSON_WASM_COMPILER) {
