@@ -275,6 +275,18 @@ describe('config errors: cross-field rules', () => {
       'streaming.opensearch.vpc.subnetIds',
     ]);
     expect(cross.map((e) => `${e.message} ${e.hint ?? ''}`).join('\n')).toMatch(/use 4 \(or 1/);
+    const warned = parseConfig(stringify(streaming({}))).issues;
+    expect(warned).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        path: 'streaming.opensearch',
+        message: expect.stringMatching(/without masterUserArn/),
+      }),
+    ]);
+    expect(
+      parseConfig(stringify(streaming({ masterUserArn: 'arn:aws:iam::111111111111:role/SearchAdmin' })))
+        .issues,
+    ).toEqual([]);
     expect(errorsOf(streaming({ instanceCount: 1, dedicatedMasterCount: 3 }))[0].path).toBe(
       'streaming.opensearch.dedicatedMasterCount',
     );

@@ -212,6 +212,32 @@ describe('OpenSearchDelivery (defaults: new isolated VPC, internal master user)'
       );
     });
 
+    it("admits only the Firehose role through the domain's access policy", async () => {
+      const domain = Object.values(template.findResources('AWS::OpenSearchService::Domain'))[0] as {
+        Properties: { AccessPolicies: unknown };
+      };
+      const access = render(template, domain.Properties.AccessPolicies) as PolicyJson;
+      const via = (principal: string, resource: string) =>
+        simulate({
+          resourcePolicy: access,
+          principal,
+          action: 'es:ESHttpPost',
+          resource,
+          resourceAccount: CENTRAL,
+          context: {},
+        });
+      expect(await via(FIREHOSE_ROLE, `${DOMAIN_ARN}/_bulk`)).toBe('Allowed');
+      expect(await via(`arn:aws:iam::${CENTRAL}:role/someone-else`, `${DOMAIN_ARN}/_bulk`)).toBe(
+        'ImplicitlyDenied',
+      );
+      expect(
+        await via(
+          `arn:aws:iam::333333333333:role/flowlake-opensearch-firehose-${REGION}`,
+          `${DOMAIN_ARN}/_bulk`,
+        ),
+      ).toBe('ImplicitlyDenied');
+    });
+
     it('lets the transform role put records into the OpenSearch stream only', async () => {
       const os = `arn:aws:firehose:${REGION}:${CENTRAL}:deliverystream/flowlake-opensearch`;
       expect(await fn('firehose:PutRecordBatch', os)).toBe('Allowed');
