@@ -1,17 +1,11 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import {
-  type CloudWatchLogsMessage,
-  controlMessage,
-  decodeCloudWatchPayload,
-  encodeCloudWatchPayload,
-  FlowLogFormat,
-  formatRecord,
-} from '@flowlake/flowlogs';
+import { controlMessage, decodeCloudWatchPayload, encodeCloudWatchPayload } from '@flowlake/flowlogs';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configFromEnv, processEvent, type TransformConfig } from '../../src/handlers/firehose-transform.js';
+import { payload } from './payload.js';
 
 const firehoseMock = mockClient(FirehoseClient);
 const kinesisMock = mockClient(KinesisClient);
@@ -22,40 +16,6 @@ const clients = {
 const DELIVERY_ARN = 'arn:aws:firehose:eu-west-1:999999999999:deliverystream/flowlake-flowlogs';
 const KINESIS_ARN = 'arn:aws:kinesis:eu-west-1:999999999999:stream/flowlake-flowlogs';
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
-
-function payload(n: number, seed: number): string {
-  const msg: CloudWatchLogsMessage = {
-    messageType: 'DATA_MESSAGE',
-    owner: '111122223333',
-    logGroup: '/flowlake/vpcflowlogs/eu-west-1',
-    logStream: 'eni-0abc-all',
-    subscriptionFilters: ['flowlake'],
-    logEvents: Array.from({ length: n }, (_, i) => ({
-      id: String(i),
-      timestamp: 1_764_496_800_000 + i,
-      message: formatRecord(
-        {
-          version: 2,
-          'account-id': '111122223333',
-          'interface-id': 'eni-0abc',
-          srcaddr: `10.0.${seed % 250}.${i % 250}`,
-          dstaddr: '10.1.0.1',
-          srcport: 40000 + i,
-          dstport: 443,
-          protocol: 6,
-          packets: 10,
-          bytes: 8000 + i,
-          start: 1_764_496_800,
-          end: 1_764_496_860,
-          action: 'ACCEPT',
-          'log-status': 'OK',
-        },
-        FlowLogFormat.DEFAULT,
-      ),
-    })),
-  };
-  return encodeCloudWatchPayload(msg).toString('base64');
-}
 
 /** 40 data records of 30 events: far over a 20 KB response limit, so most of them are re-ingested. */
 function bigEvent(kinesis: boolean) {

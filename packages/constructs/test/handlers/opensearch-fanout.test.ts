@@ -1,13 +1,10 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
-  type CloudWatchLogsMessage,
   controlMessage,
   DATASET_FIELD,
   encodeCloudWatchPayload,
   FLOWLOG_DATASET,
-  FlowLogFormat,
-  formatRecord,
   GUARDDUTY_DATASET,
   MAX_BYTES_PER_CALL,
 } from '@flowlake/flowlogs';
@@ -15,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv, processEvent, type TransformConfig } from '../../src/handlers/firehose-transform.js';
 import { fanOutTargetFromEnv } from '../../src/handlers/opensearch-fanout.js';
+import { payload } from './payload.js';
 
 const firehoseMock = mockClient(FirehoseClient);
 const clients = {
@@ -25,41 +23,6 @@ const clients = {
 const DELIVERY_ARN = 'arn:aws:firehose:eu-west-1:999999999999:deliverystream/flowlake-flowlogs';
 const OS_STREAM = 'flowlake-opensearch';
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
-
-/** A subscription payload of `n` flow records (padding makes each record's document bigger). */
-function payload(n: number, seed: number, pad = 0): string {
-  const msg: CloudWatchLogsMessage = {
-    messageType: 'DATA_MESSAGE',
-    owner: '111122223333',
-    logGroup: '/flowlake/vpcflowlogs/eu-west-1',
-    logStream: 'eni-0abc-all',
-    subscriptionFilters: ['flowlake'],
-    logEvents: Array.from({ length: n }, (_, i) => ({
-      id: String(i),
-      timestamp: 1_764_496_800_000 + i,
-      message: formatRecord(
-        {
-          version: 2,
-          'account-id': '111122223333',
-          'interface-id': `eni-0abc${'f'.repeat(pad)}`,
-          srcaddr: `10.0.${seed % 250}.${i % 250}`,
-          dstaddr: '10.1.0.1',
-          srcport: 40000 + i,
-          dstport: 443,
-          protocol: 6,
-          packets: 10,
-          bytes: 8000 + i,
-          start: 1_764_496_800,
-          end: 1_764_496_860,
-          action: 'ACCEPT',
-          'log-status': 'OK',
-        },
-        FlowLogFormat.DEFAULT,
-      ),
-    })),
-  };
-  return encodeCloudWatchPayload(msg).toString('base64');
-}
 
 const finding = {
   schemaVersion: '2.0',
