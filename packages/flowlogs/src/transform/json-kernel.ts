@@ -6,6 +6,7 @@
  * {@link loadJsonKernel} returns undefined where WebAssembly SIMD is unavailable.
  */
 import type { FlowLogFormat } from '../format.js';
+import { instantiateEmbedded, type WasmMemory } from '../wasm/instantiate.js';
 import { JSON_WASM_BASE64 } from './json-wasm-module.js';
 
 const PAGE = 65536;
@@ -15,15 +16,8 @@ const SLACK = 64;
 const KEY_SLOT = 48;
 const MAX_FIELDS = 128;
 
-/** The few WebAssembly APIs used (the TypeScript lib here has no WebAssembly types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-
 interface Exports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   readonly keys_ptr: () => number;
   readonly key_len_ptr: () => number;
   readonly is_int_ptr: () => number;
@@ -157,15 +151,7 @@ let kernel: JsonKernel | undefined | null = null;
 /** The process's kernel, or undefined where WebAssembly SIMD is unavailable. */
 export function loadJsonKernel(): JsonKernel | undefined {
   if (kernel !== null) return kernel;
-  kernel = undefined;
-  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  try {
-    const bytes = Buffer.from(JSON_WASM_BASE64, 'base64');
-    if (wasm?.validate(bytes)) {
-      kernel = new JsonKernel(new wasm.Instance(new wasm.Module(bytes), {}).exports as Exports);
-    }
-  } catch {
-    kernel = undefined;
-  }
+  const exports = instantiateEmbedded(JSON_WASM_BASE64) as Exports | undefined;
+  kernel = exports ? new JsonKernel(exports) : undefined;
   return kernel;
 }

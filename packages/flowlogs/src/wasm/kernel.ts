@@ -4,6 +4,7 @@
  * at the first other line, which the JavaScript scanner then handles; see parser.ts. One instance per process,
  * loaded on first use; {@link loadKernel} returns undefined where WebAssembly SIMD is unavailable.
  */
+import { instantiateEmbedded, type WasmMemory } from './instantiate.js';
 import { SCAN_WASM_BASE64 } from './scan-module.js';
 
 /** Most fields per format the kernel handles (MAX_FIELDS in scan.c). */
@@ -14,15 +15,8 @@ export const KERNEL_WINDOW = 4 << 20;
 const PAGE = 65536;
 const LF = 10;
 
-/** The few WebAssembly APIs used (the TypeScript lib here has no WebAssembly types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-
 interface Exports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   readonly plan: () => number;
   readonly scan: (buf: number, len: number, cap: number, base: number) => number;
   readonly result: () => number;
@@ -167,19 +161,8 @@ let kernel: ScanKernel | null | undefined;
 /** The process's kernel; undefined where WebAssembly or its SIMD extension is unavailable. */
 export function loadKernel(): ScanKernel | undefined {
   if (kernel === undefined) {
-    kernel = null;
-    try {
-      const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-      if (wasm) {
-        const bytes = Buffer.from(SCAN_WASM_BASE64, 'base64');
-        if (wasm.validate(bytes)) {
-          const instance = new wasm.Instance(new wasm.Module(bytes), {});
-          kernel = new ScanKernel(instance.exports as unknown as Exports);
-        }
-      }
-    } catch {
-      kernel = null;
-    }
+    const exports = instantiateEmbedded(SCAN_WASM_BASE64) as Exports | undefined;
+    kernel = exports ? new ScanKernel(exports) : null;
   }
   return kernel ?? undefined;
 }
