@@ -131,6 +131,16 @@ describe('WebAssembly SIMD scanner', () => {
     expect(wasm[0].records[999]).toEqual(new FlowLogParser(V2).parseLine(line, 1));
   });
 
+  it('takes a plain Uint8Array (not a Buffer) the same way', () => {
+    const lines = fc.sample(recordArb(V5), { numRuns: 200, seed: 3 }).map((r) => formatRecord(r, V5));
+    const bytes = new Uint8Array(Buffer.from(`${lines.join('\n')}\n# end\n`));
+    const parse = (kernel: 'js' | 'wasm') =>
+      snapshot([...new FlowLogParser(V5, { kernel }).parseBuffer(bytes, { maxRows: 64 })]);
+    const wasm = parse('wasm');
+    expect(wasm).toEqual(parse('js'));
+    expect(wasm.reduce((n, b) => n + b.count, 0)).toBe(200);
+  });
+
   it('handles inputs larger than its 4 MiB window, and a line longer than the window', () => {
     const line =
       '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n';
