@@ -2,11 +2,14 @@
  * Firehose transform throughput: `npm run bench -- transform`. On the same generated Firehose events (CloudWatch Logs
  * subscription payloads of VPC flow logs, all v2-v8 VPC fields as flowlake deploys them), measures log events/s of
  *   (a) the floor: base64 decode + gunzip + JSON.parse of every record,
- *   (b) flowlake's transformFirehoseEvent in lines mode and in JSON mode (full response, base64 output),
+ *   (b) flowlake's transformFirehoseEvent in lines mode and in JSON mode (full response, base64 output), and for
+ *       comparison the same with `scanBytes: false` (every payload through JSON.parse, the reference path),
  *   (c) bench/transform_python.py: the stdlib handler commonly copied from blog posts (gunzip, drop control
  *       messages, split each line into a dict by field names, json.dumps), run with python3.
- * Rates are log events per second of wall time in one thread, best of 5 runs after a warm-up. Also measures the
- * peak RSS of a fresh Node process (the transform bundled with esbuild, as in Lambda) handling one 6 MB event.
+ * Rates are log events per second of wall time in one thread, best of 5 runs after a warm-up; the whole comparison
+ * runs in 5 rounds and every figure is the median over the rounds (ratios: median of the per-round ratios). Also
+ * measures the peak RSS of a fresh Node process (the transform bundled with esbuild, as in Lambda) handling one
+ * 6 MB event.
  * Writes bench/results/transform.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -70,6 +73,24 @@ function events(bufs: Buffer[], maxRequestBytes: number): FirehoseTransformEvent
   return out;
 }
 
+/** Rounds of the whole comparison; every figure in the result is the median over them. */
+const ROUNDS = 5;
+
+interface Round {
+  floor: number;
+  lines: number;
+  json: number;
+  python: number;
+  linesParse: number;
+  jsonParse: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 function best(label: string, events: number, run: () => void): number {
   run();
   let bestMs = Number.POSITIVE_INFINITY;
@@ -80,7 +101,7 @@ function best(label: string, events: number, run: () => void): number {
   }
   const eps = Math.round((events / bestMs) * 1000);
   process.stderr.write(
-    `${label.padEnd(8)} ${eps.toLocaleString('en-US')} events/s (${bestMs.toFixed(0)} ms)\n`,
+    `${label.padEnd(16)} ${eps.toLocaleString('en-US')} events/s (${bestMs.toFixed(0)} ms)\n`,
   );
   return eps;
 }
@@ -91,42 +112,63 @@ export default async function main(): Promise<void> {
   const totalEvents = bufs.reduce((n, b) => n + JSON.parse(gunzipSync(b).toString()).logEvents.length, 0);
   process.stderr.write(`${evs.length} Firehose events, ${bufs.length} payloads, ${totalEvents} log events\n`);
 
-  const floor = best('floor', totalEvents, () => {
-    let n = 0;
-    for (const e of evs)
-      for (const r of e.records)
-        n += JSON.parse(gunzipSync(Buffer.from(r.data, 'base64')).toString('utf8')).logEvents.length;
-    if (n === 0) throw new Error('no events');
-  });
-  const run = (output: 'json' | 'lines') => () => {
-    for (const e of evs)
-      transformFirehoseEvent(e, { format: FORMAT, output, maxResponseBytes: Number.MAX_SAFE_INTEGER });
-  };
-  const lines = best('lines', totalEvents, run('lines'));
-  const json = best('json', totalEvents, run('json'));
-
+  const run =
+    (output: 'json' | 'lines', scanBytes = true) =>
+    () => {
+      for (const e of evs)
+        transformFirehoseEvent(e, {
+          format: FORMAT,
+          output,
+          scanBytes,
+          maxResponseBytes: Number.MAX_SAFE_INTEGER,
+        });
+    };
   const work = mkdtempSync(join(tmpdir(), 'fl-bench-transform-'));
   const eventsFile = join(work, 'events.json');
   writeFileSync(eventsFile, JSON.stringify({ fields: FORMAT.names, events: evs }));
-  const py = JSON.parse(
-    execFileSync('python3', [join(here, 'transform_python.py'), eventsFile], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    }),
-  ) as { eps: number; events: number };
-  if (py.events !== totalEvents)
-    throw new Error(`python counted ${py.events} events, expected ${totalEvents}`);
-  process.stderr.write(`python   ${py.eps.toLocaleString('en-US')} events/s\n`);
+
+  // Whole rounds (every measure, then Python) repeated; the results are per-measure medians over the rounds.
+  const rounds: Round[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    process.stderr.write(`round ${r}/${ROUNDS}\n`);
+    const floor = best('floor', totalEvents, () => {
+      let n = 0;
+      for (const e of evs)
+        for (const rec of e.records)
+          n += JSON.parse(gunzipSync(Buffer.from(rec.data, 'base64')).toString('utf8')).logEvents.length;
+      if (n === 0) throw new Error('no events');
+    });
+    const lines = best('lines', totalEvents, run('lines'));
+    const json = best('json', totalEvents, run('json'));
+    // The same transform forced through its JSON.parse path (the reference the byte scanner must match).
+    const linesParse = best('lines/JSON.parse', totalEvents, run('lines', false));
+    const jsonParse = best('json/JSON.parse', totalEvents, run('json', false));
+    const py = JSON.parse(
+      execFileSync('python3', [join(here, 'transform_python.py'), eventsFile], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      }),
+    ) as { eps: number; events: number };
+    if (py.events !== totalEvents)
+      throw new Error(`python counted ${py.events} events, expected ${totalEvents}`);
+    process.stderr.write(`${'python'.padEnd(16)} ${py.eps.toLocaleString('en-US')} events/s\n`);
+    rounds.push({ floor, lines, json, python: py.eps, linesParse, jsonParse });
+  }
+  const med = (pick: (r: Round) => number): number => median(rounds.map(pick));
 
   const rss = peakRssOf6MbBatch(work);
   const result = {
-    floor_eps: floor,
-    lines_eps: lines,
-    json_eps: json,
-    python_eps: py.eps,
+    floor_eps: med((r) => r.floor),
+    lines_eps: med((r) => r.lines),
+    json_eps: med((r) => r.json),
+    python_eps: med((r) => r.python),
     peak_rss_mb_6mb_batch: rss.mb,
-    lines_vs_floor: Number((lines / floor).toFixed(2)),
-    json_vs_python: Number((json / py.eps).toFixed(2)),
+    // Medians of the per-round ratios (each round measures both sides within a minute).
+    lines_vs_floor: Number(med((r) => r.lines / r.floor).toFixed(2)),
+    json_vs_python: Number(med((r) => r.json / r.python).toFixed(2)),
+    lines_jsonparse_path_eps: med((r) => r.linesParse),
+    json_jsonparse_path_eps: med((r) => r.jsonParse),
+    rounds,
     events: totalEvents,
     format: 'v2-v8 VPC fields (40)',
     batch_6mb: rss.detail,
