@@ -96,10 +96,99 @@ function withHeader(json: string, dataset: string, timestamp: string): string {
   return json.charCodeAt(i) === 125 /* } */ ? `${head}}` : `${head},${json.slice(1)}`;
 }
 
+/** Last converted start time (records of one payload mostly share their capture window). */
+let lastStart = -1;
+let lastIso = '';
+
+function isoSeconds(seconds: number): string {
+  if (seconds !== lastStart) {
+    lastStart = seconds;
+    lastIso = new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastIso;
+}
+
 function flowDocument(json: string, dataset: string, keys: PartitionKeys): string {
   const start = startSeconds(json);
-  const ts = start === undefined ? hourOf(keys) : new Date(start * 1000).toISOString().replace('.000Z', 'Z');
-  return withHeader(json, dataset, ts);
+  return withHeader(json, dataset, start === undefined ? hourOf(keys) : isoSeconds(start));
+}
+
+const START_BYTES = Buffer.from(START_KEY);
+const heads = new Map<string, Buffer>();
+
+/** `{"flowlake_dataset":"<dataset>","@timestamp":"` as bytes. */
+function headFor(dataset: string): Buffer {
+  let h = heads.get(dataset);
+  if (!h) {
+    h = Buffer.from(`{"${DATASET_FIELD}":${JSON.stringify(dataset)},"${TIMESTAMP_FIELD}":"`);
+    heads.set(dataset, h);
+  }
+  return h;
+}
+
+/** Unix seconds of the top-level `"start":<digits>` of the JSON object in `buf[from, to)`, if any. */
+function startSecondsIn(buf: Buffer, from: number, to: number): number | undefined {
+  let i = buf.indexOf(START_BYTES, from);
+  while (i > from && i < to && buf[i - 1] !== 123 && buf[i - 1] !== 44) i = buf.indexOf(START_BYTES, i + 1);
+  if (i <= from || i >= to) return undefined;
+  let j = i + START_BYTES.length;
+  const first = j;
+  let v = 0;
+  for (; j < to; j++) {
+    const c = buf[j];
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  return j > first && j - first <= 12 && v <= MAX_ISO_SECONDS ? v : undefined;
+}
+
+/**
+ * JSON mode without text decoding: each line of `buf` (one flat JSON object) becomes header + line bytes in one
+ * buffer per record; the documents are views into it.
+ */
+function jsonDocuments(
+  buf: Buffer,
+  recordId: string,
+  keys: PartitionKeys,
+  maxBytes: number,
+  documents: SearchDocument[],
+  skipped: { recordId: string; reason: string }[],
+): void {
+  const head = headFor(keys.dataset);
+  let lines = 1;
+  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) lines++;
+  const pool = Buffer.allocUnsafe(buf.length + lines * (head.length + 32));
+  let o = 0;
+  let from = 0;
+  while (from < buf.length) {
+    let to = buf.indexOf(10, from);
+    if (to < 0) to = buf.length;
+    if (to > from && buf[from] === 123) {
+      const start = startSecondsIn(buf, from, to);
+      const ts = start === undefined ? hourOf(keys) : isoSeconds(start);
+      const begin = o;
+      o += head.copy(pool, o);
+      o += pool.write(ts, o, 'latin1');
+      pool[o++] = 34; // "
+      let k = from + 1;
+      while (k < to && (buf[k] === 32 || buf[k] === 9)) k++;
+      if (buf[k] === 125) pool[o++] = 125;
+      else {
+        pool[o++] = 44; // ,
+        o += buf.copy(pool, o, from + 1, to);
+      }
+      if (o - begin > maxBytes) {
+        skipped.push({
+          recordId,
+          reason: `document of ${o - begin} bytes exceeds Firehose's record limit of ${maxBytes} bytes`,
+        });
+        o = begin;
+      } else documents.push({ recordId, data: pool.subarray(begin, o) });
+    } else if (to > from) {
+      skipped.push({ recordId, reason: 'line is not a JSON object' });
+    }
+    from = to + 1;
+  }
 }
 
 /**
@@ -116,26 +205,30 @@ export function searchDocuments(
   const maxBytes = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
   const documents: SearchDocument[] = [];
   const skipped: { recordId: string; reason: string }[] = [];
+  const push = (recordId: string, doc: string): void => {
+    const data = Buffer.from(doc, 'utf8');
+    if (data.length > maxBytes) {
+      skipped.push({
+        recordId,
+        reason: `document of ${data.length} bytes exceeds Firehose's record limit of ${maxBytes} bytes`,
+      });
+    } else documents.push({ recordId, data });
+  };
   for (const rec of records) {
     if (rec.result !== 'Ok' || rec.data === undefined || rec.metadata === undefined) continue;
     const keys = rec.metadata.partitionKeys;
     const recordId = rec.recordId;
-    const text = Buffer.from(rec.data, 'base64').toString('utf8');
-    const push = (doc: string): void => {
-      const data = Buffer.from(doc, 'utf8');
-      if (data.length > maxBytes) {
-        skipped.push({
-          recordId,
-          reason: `document of ${data.length} bytes exceeds Firehose's record limit of ${maxBytes} bytes`,
-        });
-      } else documents.push({ recordId, data });
-    };
     if (keys.dataset === GUARDDUTY_DATASET) {
-      const line = text.trim();
-      if (line.startsWith('{')) push(withHeader(line, keys.dataset, hourOf(keys)));
+      const line = Buffer.from(rec.data, 'base64').toString('utf8').trim();
+      if (line.startsWith('{')) push(recordId, withHeader(line, keys.dataset, hourOf(keys)));
       else skipped.push({ recordId, reason: 'GuardDuty record is not a JSON object' });
       continue;
     }
+    if (!encode) {
+      jsonDocuments(Buffer.from(rec.data, 'base64'), recordId, keys, maxBytes, documents, skipped);
+      continue;
+    }
+    const text = Buffer.from(rec.data, 'base64').toString('utf8');
     let from = 0;
     let lineNo = 0;
     while (from < text.length) {
@@ -145,11 +238,9 @@ export function searchDocuments(
       from = to + 1;
       lineNo++;
       if (line.length === 0) continue;
-      if (encode) {
-        const json = encode(line);
-        if (isLineProblem(json)) skipped.push({ recordId, reason: `line ${lineNo}: ${json.reason}` });
-        else push(flowDocument(json, keys.dataset, keys));
-      } else push(flowDocument(line, keys.dataset, keys));
+      const json = encode(line);
+      if (isLineProblem(json)) skipped.push({ recordId, reason: `line ${lineNo}: ${json.reason}` });
+      else push(recordId, flowDocument(json, keys.dataset, keys));
     }
   }
   return { documents, skipped };

@@ -144,6 +144,25 @@ describe('searchDocuments', () => {
       { recordId: 'big', reason: expect.stringMatching(/exceeds Firehose's record limit/) },
     ]);
   });
+
+  it('JSON mode: skips oversized documents and lines that are not objects, keeps the rest byte-exact', () => {
+    const keys = partitionKeys('111122223333', 'eu-west-1', Date.UTC(2026, 10, 30, 10));
+    const data = Buffer.from(
+      `{"srcaddr":"${'x'.repeat(300)}"}\nnot json\n{ }\n{"dstport":443,"start":1764496800,"end":1764496860}`,
+    ).toString('base64');
+    const { documents, skipped } = searchDocuments(
+      [{ recordId: 'x', result: 'Ok', data, metadata: { partitionKeys: keys } }],
+      { maxDocumentBytes: 200 },
+    );
+    expect(skipped.map((p) => p.reason)).toEqual([
+      expect.stringMatching(/^document of \d+ bytes exceeds Firehose's record limit of 200 bytes$/),
+      'line is not a JSON object',
+    ]);
+    expect(documents.map((d) => d.data.toString())).toEqual([
+      `{"${DATASET_FIELD}":"${FLOWLOG_DATASET}","${TIMESTAMP_FIELD}":"2026-11-30T10:00:00Z"}`,
+      `{"${DATASET_FIELD}":"${FLOWLOG_DATASET}","${TIMESTAMP_FIELD}":"2025-11-30T10:00:00Z","dstport":443,"start":1764496800,"end":1764496860}`,
+    ]);
+  });
 });
 
 describe('documentBatches', () => {
