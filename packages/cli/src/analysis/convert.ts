@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { buildObjectKey, FIELDS } from '@flowlake/flowlogs';
-import { flowsSelect, sqlPath } from './flows-view.js';
+import { buildObjectKey } from '@flowlake/flowlogs';
+import { flowsSelect, presentColumns, sqlPath } from './flows-view.js';
 import { openDuckDb, parquetColumns } from './local-engine.js';
 import { type StoreFilter, scanStore } from './store.js';
 
@@ -41,15 +41,14 @@ export interface ConvertSummary {
   readonly records: number;
 }
 
-const FIELD_COLUMNS = FIELDS.filter((f) => f.scope !== 'transit-gateway').map((f) => `"${f.parquetName}"`);
-
 /**
  * Converts the text files of a store into Parquet (zstd, sorted by end time) in the Hive-compatible layout AWS uses
- * for Parquet delivery: by default one file per flow log and day (`--per-hour`: per hour, as AWS delivers), named like
- * AWS names its files (`<acct>_vpcflowlogs_<region>_<fl-id>_<YYYYMMDDTHH00Z>_<hash>.log.parquet`). Records go to the
- * day (hour) of their `end` time, as delivery does. Columns use AWS's Parquet names and types (`log_status`, INT_64
- * `bytes`). With `from: 'parquet'` it compacts the store's Parquet files instead (and, in place, removes the files
- * it compacted once the new ones are written).
+ * for Parquet delivery: by default one file per flow log and day (`--per-hour`: per hour, as AWS delivers), named
+ * like AWS names its files (`<acct>_vpcflowlogs_<region>_<fl-id>_<YYYYMMDDTHH00Z>_<hash>.log.parquet`). Records go
+ * to the day (hour) of their `end` time, as delivery does. Columns use AWS's Parquet names and types (`log_status`,
+ * INT_64 `bytes`), and only the fields of the source files' formats are written, as AWS does. With
+ * `from: 'parquet'` it compacts the store's Parquet files instead (and, in place, removes the files it compacted
+ * once the new ones are written).
  */
 export async function convertStore(options: ConvertOptions): Promise<ConvertSummary> {
   const from = options.from ?? 'text';
@@ -60,11 +59,14 @@ export async function convertStore(options: ConvertOptions): Promise<ConvertSumm
   await mkdir(options.out, { recursive: true });
   const staging = await mkdtemp(join(options.out, '.flowlake-convert-'));
   try {
-    const select = await flowsSelect(files, (p) => parquetColumns(db, p), { flowLogId: true });
+    const columnsOf = (p: string) => parquetColumns(db, p);
+    const select = await flowsSelect(files, columnsOf, { flowLogId: true });
+    // Only the fields the source formats have, as AWS writes them: no all-NULL columns (smaller footers).
+    const fields = (await presentColumns(files, columnsOf)).map((c) => `"${c}"`);
     const ts = `epoch_ms(coalesce("end", start) * 1000)`;
     const hour = perHour ? `, strftime(${ts}, '%H') AS h` : '';
     const copy = `COPY (
-      SELECT ${FIELD_COLUMNS.join(', ')}, aws_account_id AS acct, aws_region AS rgn, flow_log_id AS flid,
+      SELECT ${fields.join(', ')}, aws_account_id AS acct, aws_region AS rgn, flow_log_id AS flid,
         strftime(${ts}, '%Y') AS y, strftime(${ts}, '%m') AS m, strftime(${ts}, '%d') AS d${hour}
       FROM (${select})
       ORDER BY acct, rgn, flid, "end", start

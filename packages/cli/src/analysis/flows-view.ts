@@ -59,6 +59,35 @@ function projection(
 /** Reads column names of a Parquet file. */
 export type ParquetColumns = (path: string) => Promise<string[]>;
 
+/** The flow-log fields (Parquet names) of a text file's header; throws when the file has no flow-log header. */
+async function textFields(path: string): Promise<FieldSpec[]> {
+  const header = (await readTextHeader(path)).split(/\s+/).filter(Boolean);
+  const unknown = header.filter((h) => !FIELD_BY_NAME.has(h));
+  if (header.length === 0 || unknown.length > 0) {
+    throw new Error(
+      `'${path}' does not start with a flow-log header line (unknown fields: ${unknown.join(', ') || '(empty)'})`,
+    );
+  }
+  return header.map((h) => FIELD_BY_NAME.get(h) as FieldSpec);
+}
+
+/** The VPC fields (Parquet names) that at least one of the files' formats has, in AWS order. */
+export async function presentColumns(
+  files: readonly StoreFile[],
+  parquetColumns: ParquetColumns,
+): Promise<string[]> {
+  const present = new Set<string>();
+  for (const g of groupFiles(files)) {
+    const first = g.files[0].path;
+    const names =
+      g.fileFormat === 'parquet'
+        ? await parquetColumns(first)
+        : (await textFields(first)).map((f) => f.parquetName);
+    for (const n of names) present.add(n);
+  }
+  return FLOW_COLUMNS.filter((f) => present.has(f.parquetName)).map((f) => f.parquetName);
+}
+
 /**
  * SQL for the `flows` relation over the given files: every VPC field column (NULL where a file's format lacks
  * it) plus `aws_account_id` and `aws_region` from the key. Text files are read with their own header as format.
@@ -89,20 +118,9 @@ export async function flowsSelect(
       parts.push(`SELECT ${projection(present, ident)}, ${scope} FROM read_parquet(${list})`);
       continue;
     }
-    const header = (await readTextHeader(g.files[0].path)).split(/\s+/).filter(Boolean);
-    const unknown = header.filter((h) => !FIELD_BY_NAME.has(h));
-    if (header.length === 0 || unknown.length > 0) {
-      throw new Error(
-        `'${g.files[0].path}' does not start with a flow-log header line (unknown fields: ${unknown.join(', ') || '(empty)'})`,
-      );
-    }
-    const columns = header
-      .map((h) => {
-        const spec = FIELD_BY_NAME.get(h) as FieldSpec;
-        return `${sqlPath(h)}: '${DUCK_TYPE[spec.type]}'`;
-      })
-      .join(', ');
-    const byParquet = new Map(header.map((h) => [(FIELD_BY_NAME.get(h) as FieldSpec).parquetName, h]));
+    const header = await textFields(g.files[0].path);
+    const columns = header.map((f) => `${sqlPath(f.name)}: '${DUCK_TYPE[f.type]}'`).join(', ');
+    const byParquet = new Map(header.map((f) => [f.parquetName, f.name]));
     const present = new Set(byParquet.keys());
     parts.push(
       `SELECT ${projection(present, (p) => ident(byParquet.get(p) as string))}, ${scope} FROM read_csv(${list}, ` +

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { QUERY_CATALOG } from '@flowlake/constructs/analytics/queries';
+import { ALL_VPC_FIELDS_V2_V8 } from '@flowlake/flowlogs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertStore } from '../../src/analysis/convert.js';
-import { LocalEngine } from '../../src/analysis/local-engine.js';
+import { LocalEngine, openDuckDb, parquetColumns } from '../../src/analysis/local-engine.js';
 import { parseTime } from '../../src/analysis/options.js';
 import { pullStore } from '../../src/analysis/pull.js';
 import { scanStore } from '../../src/analysis/store.js';
@@ -132,6 +133,15 @@ describe('convert', () => {
     expect(files[0].key).toMatch(
       /^AWSLogs\/aws-account-id=111111111111\/aws-service=vpcflowlogs\/aws-region=eu-west-1\/year=2026\/month=11\/day=30\/111111111111_vpcflowlogs_eu-west-1_fl-0abc_20261130T0000Z_[0-9a-f]{8}\.log\.parquet$/,
     );
+    // the fields of the text files' format, no all-NULL columns for the others (as AWS writes Parquet)
+    const db = await openDuckDb(1);
+    try {
+      expect(await parquetColumns(db, files[0].path)).toEqual(
+        ALL_VPC_FIELDS_V2_V8.map((f) => f.replaceAll('-', '_')),
+      );
+    } finally {
+      db.closeSync();
+    }
   });
 
   it("writes AWS's hourly layout with perHour, and compacts it back into daily files in place", async () => {
