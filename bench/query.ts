@@ -27,7 +27,8 @@ const DAY = new Date(START.getTime() + 86_400_000);
 const HOUR = { since: new Date('2026-03-01T12:00:00Z'), until: new Date('2026-03-01T13:00:00Z') };
 const THREADS = 2;
 /** How `convert` lays out the Parquet store; a cached store written another way is rebuilt. */
-const CONVERT_LAYOUT = 'hive, daily files, zstd, row groups of 10240 rows sorted by end';
+const CONVERT_LAYOUT =
+  'hive, daily files, format fields only, zstd, 10240-row groups sorted by hour of end then addresses';
 
 /** Bytes this process read through read(2)/pread(2) so far (Linux /proc/self/io `rchar`). */
 function bytesRead(): number {
