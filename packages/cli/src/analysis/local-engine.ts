@@ -21,17 +21,25 @@ export interface LocalEngineOptions {
   readonly fileFormat?: 'text' | 'parquet';
 }
 
-/** Opens an in-memory DuckDB that never downloads extensions. */
-export async function openDuckDb(threads?: number): Promise<DuckDBConnection> {
-  const instance = await DuckDBInstance.create(':memory:', {
+/** Creates an in-memory DuckDB instance that never downloads extensions. */
+export function createDuckDb(threads?: number): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     ...(threads ? { threads: String(threads) } : {}),
   });
+}
+
+/** Opens a connection that keeps Parquet footers across the queries of a session (flow-log objects never change). */
+export async function connectDuckDb(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const connection = await instance.connect();
-  // Flow-log objects never change once written: keep Parquet footers across the queries of a session.
   await connection.run('SET parquet_metadata_cache = true');
   return connection;
+}
+
+/** Opens an in-memory DuckDB that never downloads extensions. */
+export async function openDuckDb(threads?: number): Promise<DuckDBConnection> {
+  return connectDuckDb(await createDuckDb(threads));
 }
 
 /** Converts a DuckDB value to a plain cell: integers as numbers (strings beyond 2^53), other values as text. */
@@ -54,17 +62,19 @@ export async function parquetColumns(db: DuckDBConnection, path: string): Promis
 
 /** The catalog on local files with DuckDB: only files whose partitions overlap the range are read. */
 export class LocalEngine implements QueryEngine {
+  private instance?: Promise<DuckDBInstance>;
   private connection?: Promise<DuckDBConnection>;
 
   /** Column names per Parquet file, read once. */
   private readonly schemas = new Map<string, Promise<string[]>>();
   /** The scope the `flows` view was last built for, and what it read. */
-  private prepared?: { key: string; stats: { files: number; bytes: number } };
+  private prepared?: { key: string; stats: { files: number; bytes: number }; view: string };
 
   constructor(private readonly options: LocalEngineOptions) {}
 
   private db(): Promise<DuckDBConnection> {
-    this.connection ??= openDuckDb(this.options.threads);
+    this.instance ??= createDuckDb(this.options.threads);
+    this.connection ??= this.instance.then(connectDuckDb);
     return this.connection;
   }
 
@@ -103,12 +113,13 @@ export class LocalEngine implements QueryEngine {
       return cols;
     });
     const select = streams.length > 0 ? `${direct}\nUNION ALL\n${streamSelect(streams)}` : direct;
-    await db.run(`CREATE OR REPLACE TEMP VIEW flows AS ${select}`);
+    const view = `CREATE OR REPLACE TEMP VIEW flows AS ${select}`;
+    await db.run(view);
     const stats = {
       files: files.length + streams.length,
       bytes: files.reduce((n, f) => n + f.size, 0) + streams.reduce((n, f) => n + f.size, 0),
     };
-    this.prepared = { key, stats };
+    this.prepared = { key, stats, view };
     return stats;
   }
 
@@ -145,8 +156,78 @@ export class LocalEngine implements QueryEngine {
     }
   }
 
+  /**
+   * Runs several catalog queries over one scope (a report, a whole-catalog run), `concurrency` at a time (default:
+   * DuckDB's thread count) on their own connections to the same DuckDB instance (one Parquet footer and file
+   * cache), each query on one thread: every core stays busy through each query's single-threaded phases, and
+   * high-cardinality aggregates cost less CPU on one thread than merged from several. Results come back in the
+   * order of `queries`; each `elapsedMs` is that query's own wall time (they overlap). `params` is one set for all
+   * or one per query (same range and scope; limits may differ). CloudTrail/GuardDuty queries run one at a time
+   * afterwards.
+   */
+  async runAll(
+    queries: readonly CatalogQuery[],
+    params: QueryParams | readonly QueryParams[],
+    options: { concurrency?: number; signal?: AbortSignal } = {},
+  ): Promise<QueryResult[]> {
+    const paramsOf = (i: number): QueryParams =>
+      Array.isArray(params) ? params[i] : (params as QueryParams);
+    const scope = (p: QueryParams) => JSON.stringify([p.since, p.until, p.accounts ?? [], p.regions ?? []]);
+    if (queries.some((_q, i) => scope(paramsOf(i)) !== scope(paramsOf(0)))) {
+      throw new Error(
+        'runAll: every query must have the same time range, accounts and regions (only limit and vpcs may differ)',
+      );
+    }
+    const main = await this.db();
+    const threads = Number((await main.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0]);
+    const concurrency = Math.max(1, options.concurrency ?? threads);
+    const results: QueryResult[] = new Array(queries.length);
+    const flowsOnly = queries.map((q, i) => [q, i] as const).filter(([q]) => !usesSecurityEvents(q));
+    if (concurrency > 1 && flowsOnly.length > 1) {
+      await this.prepare(paramsOf(0));
+      const instance = await (this.instance as Promise<DuckDBInstance>);
+      const view = this.prepared?.view as string;
+      const queue = [...flowsOnly];
+      const worker = async () => {
+        const connection = await connectDuckDb(instance);
+        const onAbort = () => connection.interrupt();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          await connection.run(view);
+          for (let next = queue.shift(); next; next = queue.shift()) {
+            options.signal?.throwIfAborted();
+            const [query, i] = next;
+            const started = performance.now();
+            const reader = await connection.runAndReadAll(this.renderSql(query, paramsOf(i)));
+            results[i] = {
+              columns: reader.columnNames(),
+              rows: reader.getRows().map((r) => r.map(toCell)),
+              elapsedMs: performance.now() - started,
+            };
+          }
+        } finally {
+          options.signal?.removeEventListener('abort', onAbort);
+          connection.closeSync();
+        }
+      };
+      // `threads` is instance-wide: one thread per query while they run side by side, then back.
+      await main.run('SET threads = 1');
+      try {
+        await Promise.all(Array.from({ length: Math.min(concurrency, flowsOnly.length) }, worker));
+      } finally {
+        await main.run(`SET threads = ${threads}`);
+      }
+    }
+    for (const [i, query] of queries.entries()) {
+      results[i] ??= await this.run(query, paramsOf(i), options.signal);
+    }
+    return results;
+  }
+
   async close(): Promise<void> {
     if (this.connection) (await this.connection).closeSync();
+    if (this.instance) (await this.instance).closeSync();
     this.connection = undefined;
+    this.instance = undefined;
   }
 }

@@ -18,10 +18,10 @@ export interface ReportData {
   readonly deliveryHealth: Record<string, Cell>[];
 }
 
-async function run(engine: LocalEngine, name: string, params: QueryParams) {
+function query(name: string) {
   const q = QUERY_BY_NAME.get(name);
   if (!q) throw new Error(`catalog query '${name}' is missing`);
-  return rowObjects(await engine.run(q, params));
+  return q;
 }
 
 /** Runs the report's catalog queries on a local store. */
@@ -32,7 +32,31 @@ export async function collectReportData(
 ): Promise<ReportData> {
   const engine = new LocalEngine({ store, threads });
   try {
-    const egress = await run(engine, 'egress-to-internet', { ...params, limit: 100_000 });
+    const wanted: [string, number][] = [
+      ['egress-to-internet', 100_000],
+      ['traffic-over-time', 100_000],
+      ['top-talkers', 15],
+      ['rejected-ports', 15],
+      ['port-scan-horizontal', 10],
+      ['port-scan-vertical', 10],
+      ['account-coverage', 100_000],
+      ['delivery-health', 100_000],
+    ];
+    // side by side on one DuckDB instance (see LocalEngine.runAll)
+    const results = await engine.runAll(
+      wanted.map(([name]) => query(name)),
+      wanted.map(([, limit]) => ({ ...params, limit })),
+    );
+    const [
+      egress,
+      trafficOverTime,
+      topTalkers,
+      rejectedPorts,
+      horizontalScans,
+      verticalScans,
+      coverage,
+      health,
+    ] = results.map(rowObjects);
     const byAccount = new Map<string, { bytes: number; interfaces: number }>();
     for (const r of egress) {
       const a = byAccount.get(String(r.account)) ?? { bytes: 0, interfaces: 0 };
@@ -45,16 +69,16 @@ export async function collectReportData(
       since: params.since.toISOString(),
       until: params.until.toISOString(),
       store,
-      trafficOverTime: await run(engine, 'traffic-over-time', { ...params, limit: 100_000 }),
-      topTalkers: await run(engine, 'top-talkers', { ...params, limit: 15 }),
-      rejectedPorts: await run(engine, 'rejected-ports', { ...params, limit: 15 }),
-      horizontalScans: await run(engine, 'port-scan-horizontal', { ...params, limit: 10 }),
-      verticalScans: await run(engine, 'port-scan-vertical', { ...params, limit: 10 }),
+      trafficOverTime,
+      topTalkers,
+      rejectedPorts,
+      horizontalScans,
+      verticalScans,
       egressByAccount: [...byAccount.entries()]
         .map(([account, v]) => ({ account, ...v }))
         .sort((a, b) => b.bytes - a.bytes),
-      coverage: await run(engine, 'account-coverage', { ...params, limit: 100_000 }),
-      deliveryHealth: await run(engine, 'delivery-health', { ...params, limit: 100_000 }),
+      coverage,
+      deliveryHealth: health,
     };
   } finally {
     await engine.close();

@@ -7,7 +7,12 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { type CatalogQuery, QUERY_BY_NAME, QUERY_CATALOG } from '@flowlake/constructs/analytics/queries';
+import {
+  type CatalogQuery,
+  QUERY_BY_NAME,
+  QUERY_CATALOG,
+  SECURITY_QUERY_CATALOG,
+} from '@flowlake/constructs/analytics/queries';
 import type { PlantedIncident } from '@flowlake/flowlogs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +128,26 @@ describe('catalog on a generated organization', () => {
     const one = await engine.prepare(hour);
     expect(one.files).toBeLessThan(all.files);
     expect(one.files).toBeGreaterThan(0);
+  });
+});
+
+describe('runAll (whole-catalog runs)', () => {
+  it('returns what one-at-a-time runs return, in order, and restores the thread setting', async () => {
+    const queries = [...QUERY_CATALOG, SECURITY_QUERY_CATALOG[0]];
+    const params = { since: gen.start, until: gen.until, limit: 50 };
+    const side = new LocalEngine({ store: parquetStore, threads: 2 });
+    try {
+      const together = await side.runAll(queries, params, { concurrency: 2 });
+      expect((await side.sql("SELECT current_setting('threads')")).rows).toEqual([[2]]);
+      for (const [i, query] of queries.entries()) {
+        const alone = await engine.run(query, params);
+        expect(together[i].columns, query.name).toEqual(query.columns);
+        expect(together[i].rows, query.name).toEqual(alone.rows);
+      }
+      expect(together.filter((r) => r.rows.length > 0).length).toBeGreaterThan(12);
+    } finally {
+      await side.close();
+    }
   });
 });
 
