@@ -32,6 +32,14 @@ static inline void copy32(uint8_t *d, const uint8_t *s) {
   wasm_v128_store(d + 16, wasm_v128_load(s + 16));
 }
 
+static inline int32_t write_null(uint8_t *out, int32_t t) {
+  out[t] = 'n';
+  out[t + 1] = 'u';
+  out[t + 2] = 'l';
+  out[t + 3] = 'l';
+  return t + 4;
+}
+
 // One line; returns the output position after it, or -1 when the JavaScript encoder must handle it.
 static int32_t line(const uint8_t *src, int32_t i, int32_t end, uint8_t *out, int32_t o) {
   const v128_t spaces = wasm_i8x16_splat(' ');
@@ -59,11 +67,7 @@ static int32_t line(const uint8_t *src, int32_t i, int32_t end, uint8_t *out, in
     const int32_t len = j - i;
     if (is_int[k]) {
       if (len == 1 && src[i] == '-') {
-        out[t] = 'n';
-        out[t + 1] = 'u';
-        out[t + 2] = 'l';
-        out[t + 3] = 'l';
-        o = t + 4;
+        o = write_null(out, t);
       } else {
         if (len == 0 || len > 15 || (len > 1 && src[i] == '0')) return -1;
         for (int32_t q = i; q < j; q++)
@@ -72,11 +76,7 @@ static int32_t line(const uint8_t *src, int32_t i, int32_t end, uint8_t *out, in
       }
     } else {
       if (len == 1 && src[i] == '-') {
-        out[t] = 'n';
-        out[t + 1] = 'u';
-        out[t + 2] = 'l';
-        out[t + 3] = 'l';
-        o = t + 4;
+        o = write_null(out, t);
       } else {
         if (len == 0) return -1;
         o += len;

@@ -28,6 +28,15 @@ function words(bytes: Buffer): Uint32Array {
   return out;
 }
 
+/** Writes `null` at `at`; returns the position after it. */
+function writeNull(out: Buffer, at: number): number {
+  out[at] = 110;
+  out[at + 1] = 117;
+  out[at + 2] = 108;
+  out[at + 3] = 108;
+  return at + 4;
+}
+
 /** Compiles the byte-source JSON line writer of a format. */
 export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
   const n = format.names.length;
@@ -82,13 +91,8 @@ export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
           j++;
         }
         const len = j - i;
-        if (len === 1 && out[t] === DASH) {
-          out[t] = 110;
-          out[t + 1] = 117;
-          out[t + 2] = 108;
-          out[t + 3] = 108;
-          o = t + 4;
-        } else if (!ok || len === 0 || len > 15 || (len > 1 && out[t] === ZERO)) return false;
+        if (len === 1 && out[t] === DASH) o = writeNull(out, t);
+        else if (!ok || len === 0 || len > 15 || (len > 1 && out[t] === ZERO)) return false;
       } else {
         out[o++] = QUOTE;
         while (j <= end4) {
@@ -106,13 +110,8 @@ export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
           j++;
         }
         const len = j - i;
-        if (len === 1 && out[t + 1] === DASH) {
-          out[t] = 110;
-          out[t + 1] = 117;
-          out[t + 2] = 108;
-          out[t + 3] = 108;
-          o = t + 4;
-        } else if (len === 0) return false;
+        if (len === 1 && out[t + 1] === DASH) o = writeNull(out, t);
+        else if (len === 0) return false;
         else out[o++] = QUOTE;
       }
       k++;

@@ -8,6 +8,7 @@
  */
 import type { FlowLogFormat } from '../format.js';
 import type { ByteWriter } from './byte-writer.js';
+import { compileJsonBytesWriter } from './json-bytes-writer.js';
 
 /** Why a line does not fit its format (returned, never thrown). */
 export interface LineProblem {
@@ -154,70 +155,19 @@ export function compileJsonEncoder(format: FlowLogFormat): LineEncoder {
  */
 export type JsonLineWriter = (line: string, w: ByteWriter) => boolean;
 
-/** Writes `null` at `at`; returns the position after it. */
-function writeNull(out: Buffer, at: number): number {
-  out[at] = 110;
-  out[at + 1] = 117;
-  out[at + 2] = 108;
-  out[at + 3] = 108;
-  return at + 4;
-}
+/** Printable ASCII except quote and backslash: what the byte writer copies as it is. */
+const PLAIN_LINE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-/** Compiles the fast byte writer for a format (same output as {@link compileJsonEncoder} where it succeeds). */
+/**
+ * Compiles the fast writer for a format (same output as {@link compileJsonEncoder} where it succeeds): a line of
+ * plain characters goes through {@link compileJsonBytesWriter}; any other line returns false.
+ */
 export function compileJsonLineWriter(format: FlowLogFormat): JsonLineWriter {
-  const enc = new TextEncoder();
-  const n = format.names.length;
-  const keys = format.names.map((name, i) => enc.encode(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`));
-  const isInt = format.fields.map((f) => f.type !== 'string');
-  const keyBytes = keys.reduce((a, k) => a + k.length, 0);
+  const bytes = compileJsonBytesWriter(format);
+  let scratch = Buffer.allocUnsafe(1024);
   return (line, w) => {
-    const end = line.length;
-    w.ensure(keyBytes + end + 2 * n + 8);
-    const out = w.buf;
-    let o = w.pos;
-    let i = 0;
-    let k = 0;
-    // One pass per token: copy while scanning, then rewrite `-` as null or give up (w.pos untouched).
-    while (k < n) {
-      const key = keys[k];
-      out.set(key, o);
-      o += key.length;
-      const t = o;
-      let j = i;
-      let ok = true;
-      if (isInt[k]) {
-        while (j < end) {
-          const c = line.charCodeAt(j);
-          if (c === SPACE) break;
-          if (c < ZERO || c > NINE) ok = false;
-          out[o++] = c;
-          j++;
-        }
-        const len = j - i;
-        if (len === 1 && out[t] === DASH) o = writeNull(out, t);
-        else if (!ok || len === 0 || len > 15 || (len > 1 && out[t] === ZERO)) return false;
-      } else {
-        out[o++] = QUOTE;
-        while (j < end) {
-          const c = line.charCodeAt(j);
-          if (c === SPACE) break;
-          if (c < SPACE || c === QUOTE || c === BACKSLASH || c > 126) ok = false;
-          out[o++] = c;
-          j++;
-        }
-        const len = j - i;
-        if (len === 1 && out[t + 1] === DASH) o = writeNull(out, t);
-        else if (!ok || len === 0) return false;
-        else out[o++] = QUOTE;
-      }
-      k++;
-      i = j + 1;
-      if (j === end) break;
-    }
-    if (k !== n || i <= end) return false;
-    out[o++] = 125; // }
-    out[o++] = LF;
-    w.pos = o;
-    return true;
+    if (!PLAIN_LINE.test(line)) return false;
+    if (scratch.length < line.length) scratch = Buffer.allocUnsafe(line.length * 2);
+    return bytes(scratch, 0, scratch.write(line, 0, 'latin1'), w);
   };
 }

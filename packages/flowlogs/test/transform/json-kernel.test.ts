@@ -1,69 +1,30 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ByteWriter,
-  compileJsonBytesWriter,
-  compileJsonEncoder,
-  FlowLogFormat,
-  isLineProblem,
-} from '../../src/index.js';
+import { ByteWriter, compileJsonBytesWriter, compileJsonEncoder, isLineProblem } from '../../src/index.js';
 import { loadJsonKernel } from '../../src/transform/json-kernel.js';
 import { JSON_WASM_BASE64, JSON_WASM_COMPILER } from '../../src/transform/json-wasm-module.js';
 import { clangVersion } from '../../wasm/build.js';
 import { compileJson, JSON_MODULE_TS, jsonModuleSource } from '../../wasm/build-json.js';
-
-const FORMAT = FlowLogFormat.fromFields([
-  'version',
-  'account-id',
-  'interface-id',
-  'srcaddr',
-  'bytes',
-  'action',
-]);
-const token = fc.oneof(
-  fc.constantFrom(
-    '-',
-    '0',
-    '007',
-    '12345678901234567890',
-    '9007199254740991',
-    'eni-0a1b',
-    'ACCEPT',
-    '1e5',
-    '12:34',
-    '9/',
-    '4-',
-  ),
-  fc.stringMatching(/^[0-9]{1,18}$/),
-  fc.stringMatching(/^[!#-[\]-~]{1,40}$/),
-);
-// Messages as a scanned payload holds them (printable ASCII, no quotes or backslashes), mostly 6 fields.
-const message = fc
-  .tuple(
-    fc.array(token, { minLength: 6, maxLength: 6 }),
-    fc.constantFrom(0, 0, 0, 0, 1, -1),
-    fc.constantFrom(' ', ' ', ' ', '  '),
-  )
-  .map(([t, cut, sep]) => (cut < 0 ? [...t, 'x'] : t.slice(cut)).join(sep));
+import { PRINTABLE_FORMAT, printableLine } from './printable-lines.js';
 
 describe('JSON-mode WebAssembly kernel', () => {
   const kernel = loadJsonKernel();
 
   it('loads where WebAssembly SIMD runs (Node 20+)', () => {
     expect(kernel).toBeDefined();
-    expect(kernel?.use(FORMAT)).toBe(true);
+    expect(kernel?.use(PRINTABLE_FORMAT)).toBe(true);
   });
 
   it('writes the same bytes as the byte writer, asking for the lines it does not handle', () => {
     const k = loadJsonKernel();
     if (!k) throw new Error('no kernel');
-    const bytes = compileJsonBytesWriter(FORMAT);
-    const general = compileJsonEncoder(FORMAT);
+    const bytes = compileJsonBytesWriter(PRINTABLE_FORMAT);
+    const general = compileJsonEncoder(PRINTABLE_FORMAT);
     const w = new ByteWriter(16);
     let asked = 0;
     fc.assert(
-      fc.property(fc.array(message, { minLength: 1, maxLength: 12 }), fc.nat(20), (msgs, pad) => {
+      fc.property(fc.array(printableLine, { minLength: 1, maxLength: 12 }), fc.nat(20), (msgs, pad) => {
         // The messages sit inside a payload-like buffer, each followed by JSON text.
         let text = 'x'.repeat(pad);
         const starts = new Int32Array(msgs.length);
@@ -86,7 +47,7 @@ describe('JSON-mode WebAssembly kernel', () => {
           else w.writeString(`${r}\n`);
         }
         if (expected !== undefined) expected = w.buf.toString('latin1', 0, w.pos);
-        k.use(FORMAT);
+        k.use(PRINTABLE_FORMAT);
         const n = k.write(src, starts, ends, msgs.length, (i) => {
           asked++;
           const r = general(msgs[i]);
@@ -107,7 +68,7 @@ describe('JSON-mode WebAssembly kernel', () => {
   it('base64 matches Buffer for every length and content', () => {
     const k = loadJsonKernel();
     if (!k) throw new Error('no kernel');
-    k.use(FORMAT);
+    k.use(PRINTABLE_FORMAT);
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), (data) => {
         // A message of one token carries arbitrary bytes only through the general-encoder callback.

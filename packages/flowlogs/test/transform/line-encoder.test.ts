@@ -5,20 +5,13 @@ import {
   compileJsonBytesWriter,
   compileJsonEncoder,
   compileJsonLineWriter,
-  FlowLogFormat,
   FlowLogParser,
   isLineProblem,
   isParseError,
 } from '../../src/index.js';
+import { PRINTABLE_FORMAT, printableLine } from './printable-lines.js';
 
-const FORMAT = FlowLogFormat.fromFields([
-  'version',
-  'account-id',
-  'interface-id',
-  'srcaddr',
-  'bytes',
-  'action',
-]);
+const FORMAT = PRINTABLE_FORMAT;
 const token = fc.oneof(
   fc.constantFrom(
     '-',
@@ -41,30 +34,6 @@ const sep = fc.constantFrom(' ', ' ', ' ', '  ', '\t');
 const line = fc
   .tuple(fc.array(fc.tuple(token, sep), { minLength: 4, maxLength: 8 }), fc.constantFrom('', '\r', ' '))
   .map(([parts, tail]) => parts.map(([t, s], i) => (i === 0 ? t : s + t)).join('') + tail);
-
-// Lines as a scanned payload holds them: printable ASCII, no quotes or backslashes, mostly the right field count.
-const printableToken = fc.oneof(
-  fc.constantFrom(
-    '-',
-    '0',
-    '007',
-    '12345678901234567890',
-    '9007199254740991',
-    'eni-0a1b',
-    'ACCEPT',
-    '1e5',
-    '~',
-  ),
-  fc.stringMatching(/^[0-9]{1,6}$/),
-  fc.stringMatching(/^[!#-[\]-~]{1,12}$/),
-);
-const printableLine = fc
-  .tuple(
-    fc.array(printableToken, { minLength: 6, maxLength: 6 }),
-    fc.constantFrom(0, 0, 0, 0, 1, 2),
-    fc.constantFrom(' ', ' ', ' ', '  '),
-  )
-  .map(([tokens, cut, sep]) => tokens.slice(cut).join(sep));
 
 describe('JSON line encoders', () => {
   it('fast byte writer, general encoder and FlowLogParser agree on every line', () => {
