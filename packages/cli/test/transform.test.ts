@@ -76,6 +76,26 @@ describe('flowlake transform', () => {
     expect(io.stderr()).toMatch(/cannot read \/nonexistent\/event.json/);
   });
 
+  it('prints the OpenSearch documents with --documents', async () => {
+    const io = memoryIo(Readable.from([JSON.stringify(event)]));
+    expect(await exec(['transform', '--documents', '--output', 'lines'], io)).toBe(0);
+    const docs = io
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(docs).toEqual([
+      expect.objectContaining({
+        flowlake_dataset: 'vpcflowlogs-stream',
+        '@timestamp': '2025-11-30T10:00:00Z',
+        srcaddr: '10.0.0.1',
+        dstport: 49152,
+        action: 'ACCEPT',
+      }),
+    ]);
+    expect(io.stderr()).toMatch(/1 OpenSearch documents, 0 skipped/);
+  });
+
   it('has --help with examples', async () => {
     const io = memoryIo();
     expect(await exec(['transform', '--help'], io)).toBe(0);

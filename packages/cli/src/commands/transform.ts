@@ -4,6 +4,7 @@ import {
   type FirehoseTransformEvent,
   FlowLogFormat,
   FormatError,
+  searchDocuments,
   transformFirehoseEvent,
 } from '@flowlake/flowlogs';
 import { Option } from 'commander';
@@ -17,6 +18,7 @@ interface TransformOpts {
   region?: string;
   maxResponseBytes?: number;
   pretty?: boolean;
+  documents?: boolean;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -107,13 +109,18 @@ export const transformCommand: CommandSpec = {
           }),
       )
       .option('--pretty', 'indent the response JSON')
+      .option(
+        '--documents',
+        'print the OpenSearch documents the Lambda would fan out (NDJSON, one per flow record or finding) instead of the response',
+      )
       .addHelpText(
         'after',
         '\nExamples:\n' +
           '  flowlake transform event.json\n' +
           `  flowlake transform --output lines --format "$(cat format.txt)" event.json\n` +
           `  flowlake transform --format 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status region' event.json\n` +
-          '  cat event.json | flowlake transform --pretty\n',
+          '  cat event.json | flowlake transform --pretty\n' +
+          '  flowlake transform --documents event.json     # what streaming.opensearch would index\n',
       ),
   run: async (args, opts: TransformOpts, io) => {
     const format = formatOption(opts.format);
@@ -124,7 +131,14 @@ export const transformCommand: CommandSpec = {
       maxResponseBytes: opts.maxResponseBytes,
       ...(opts.region ? { defaultRegion: opts.region } : {}),
     });
-    io.out(`${JSON.stringify(outcome.response, null, opts.pretty ? 2 : undefined)}\n`);
+    if (opts.documents) {
+      const set = searchDocuments(outcome.response.records, { format, output: opts.output });
+      for (const d of set.documents) io.out(`${d.data.toString('utf8')}\n`);
+      io.err(`${set.documents.length} OpenSearch documents, ${set.skipped.length} skipped\n`);
+      for (const p of set.skipped) io.err(`  ${p.recordId}: ${p.reason}\n`);
+    } else {
+      io.out(`${JSON.stringify(outcome.response, null, opts.pretty ? 2 : undefined)}\n`);
+    }
     const s = outcome.stats;
     io.err(
       `${s.recordsIn} records: ${s.ok} Ok, ${s.dropped} Dropped (${s.controlMessages} control messages), ` +
