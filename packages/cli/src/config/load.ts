@@ -179,14 +179,6 @@ function warnings(c: FlowlakeConfig, doc: ReturnType<typeof parseDocument>, lc: 
       'deploy the central stack first, then set central.keyArn to its KeyArn output (see docs/deploy.md)',
     );
   }
-  const search = c.streaming.opensearch;
-  if (search?.enabled && !search.masterUserArn) {
-    warn(
-      ['streaming', 'opensearch'],
-      'without masterUserArn the OpenSearch master is a generated internal user, whose unsigned (basic auth) requests the IAM-only access policy refuses: nobody can map the Firehose role after deploy',
-      "set masterUserArn: 'arn:aws:iam::<central>:role/<SearchAdmin>' (see docs/streaming.md#after-deploy-map-the-firehose-role-fine-grained-access-control)",
-    );
-  }
   const lock = c.retention.objectLock;
   if (lock && lock.days > c.retention.expireDays) {
     warn(

@@ -280,7 +280,7 @@ const OpenSearch = z
         error: withHint('dedicated masters come in 0, 3 or 5', 'use 0, 3 or 5'),
       })
       .default(0),
-    /** Fine-grained access control master: an IAM principal ARN (else a generated internal user). */
+    /** Fine-grained access control master: an IAM principal ARN (else flowlake creates an IAM admin role). */
     masterUserArn: z
       .string()
       .regex(

@@ -6,7 +6,6 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeNag, iam5Resource } from '../internal/nag.js';
 import { normalizePrefix } from '../internal/names.js';
@@ -43,7 +42,8 @@ export interface OpenSearchDeliveryProps {
   readonly vpc?: OpenSearchVpcAttributes;
   /**
    * IAM principal ARN of the fine-grained access control master user (it maps the Firehose role after deploy).
-   * @default - an internal master user `flowlake-admin` with a generated Secrets Manager password
+   * @default - a new IAM role `AdminRole` that principals of this account may assume (when their own IAM policies
+   *   allow `sts:AssumeRole` on it), so the domain is administrable with signed requests only
    */
   readonly masterUserArn?: string;
   /** Index name (Firehose appends the rotation date). @default 'flowlogs' */
@@ -93,8 +93,10 @@ export class OpenSearchDelivery extends Construct {
   /** Key of the domain, the stream and the log groups. */
   public readonly key: kms.Key;
   public readonly network: OpenSearchNetwork;
-  /** The generated master user secret (without `masterUserArn`). */
-  public readonly masterUserSecret?: secretsmanager.ISecret;
+  /** The generated master role (without `masterUserArn`). */
+  public readonly adminRole?: iam.Role;
+  /** ARN of the fine-grained access control master (`masterUserArn` or the generated admin role). */
+  public readonly masterUserArn: string;
   public readonly indexName: string;
 
   constructor(scope: Construct, id: string, props: OpenSearchDeliveryProps) {
@@ -114,6 +116,19 @@ export class OpenSearchDelivery extends Construct {
     const domainName = props.domainName ?? 'flowlake-flowlogs';
     if (!/^[a-z][a-z0-9-]{2,27}$/.test(domainName)) {
       throw new Error(`domainName '${domainName}' must be 3-28 of a-z 0-9 -, starting with a letter.`);
+    }
+    if (props.masterUserArn) {
+      this.masterUserArn = props.masterUserArn;
+    } else {
+      // An IAM master (never an internal user: its basic-auth requests are unsigned, and the access policy admits
+      // IAM principals only). The role holds no permissions; the domain's access policy names it.
+      this.adminRole = new iam.Role(this, 'AdminRole', {
+        assumedBy: new iam.AccountRootPrincipal(),
+        description:
+          'Fine-grained access control master of the flowlake OpenSearch domain: assume it to map the Firehose role (docs/streaming.md)',
+        maxSessionDuration: Duration.hours(1),
+      });
+      this.masterUserArn = this.adminRole.roleArn;
     }
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const partition = Aws.PARTITION;
@@ -192,9 +207,7 @@ export class OpenSearchDelivery extends Construct {
       nodeToNodeEncryption: true,
       enforceHttps: true,
       tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2_PFS,
-      fineGrainedAccessControl: props.masterUserArn
-        ? { masterUserArn: props.masterUserArn }
-        : { masterUserName: 'flowlake-admin' },
+      fineGrainedAccessControl: { masterUserArn: this.masterUserArn },
       logging: {
         slowSearchLogEnabled: true,
         slowSearchLogGroup: domainLogs,
@@ -211,7 +224,7 @@ export class OpenSearchDelivery extends Construct {
     const cfnDomain = this.domain.node.defaultChild as opensearch.CfnDomain;
     // The access policy on the L1 (the L2's accessPolicies would add a custom-resource Lambda): the Firehose role
     // and the master principal only; fine-grained access control authorizes each request inside the domain.
-    const principals = [roleArn, ...(props.masterUserArn ? [props.masterUserArn] : [])];
+    const principals = [roleArn, this.masterUserArn];
     cfnDomain.accessPolicies = {
       Version: '2012-10-17',
       Statement: [
@@ -224,16 +237,6 @@ export class OpenSearchDelivery extends Construct {
         },
       ],
     };
-    const secret = this.domain.node.tryFindChild('MasterUser') as secretsmanager.Secret | undefined;
-    if (secret) {
-      (secret.node.defaultChild as secretsmanager.CfnSecret).kmsKeyId = this.key.keyArn;
-      this.masterUserSecret = secret;
-      acknowledgeNag(
-        secret,
-        ['AwsSolutions-SMG4', 'SecretsManagerRotationEnabled'],
-        'The OpenSearch internal master password is used once to map roles after deploy; OpenSearch cannot rotate it through Secrets Manager.',
-      );
-    }
 
     const firehoseLogs = new logs.LogGroup(this, 'FirehoseLogs', {
       logGroupName: `/aws/kinesisfirehose/${name}`,

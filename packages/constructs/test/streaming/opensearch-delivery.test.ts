@@ -41,6 +41,9 @@ function build(extra: Partial<OpenSearchDeliveryProps> = {}) {
 }
 
 /** Template values with intrinsics rendered as IAM sees them. */
+/** How the rendering below names the generated admin role (its ARN is a deploy-time attribute). */
+const GENERATED_ADMIN = `arn:aws:iam::${CENTRAL}:role/generated-admin`;
+
 function render(template: Template, value: unknown): unknown {
   const resources = template.toJSON().Resources as Record<string, { Type: string }>;
   return renderIntrinsics(value, {
@@ -49,7 +52,7 @@ function render(template: Template, value: unknown): unknown {
       const type = resources[id]?.Type;
       if (type === 'AWS::OpenSearchService::Domain') return DOMAIN_ARN;
       if (type === 'AWS::KMS::Key') return `arn:aws:kms:${REGION}:${CENTRAL}:key/${id.toLowerCase()}`;
-      if (type === 'AWS::IAM::Role') return FIREHOSE_ROLE;
+      if (type === 'AWS::IAM::Role') return id.includes('AdminRole') ? GENERATED_ADMIN : FIREHOSE_ROLE;
       return `arn:aws:${type}:${REGION}:${CENTRAL}:${id}.${attr}`;
     },
   });
@@ -62,7 +65,7 @@ function policyWithSid(template: Template, sid: string): PolicyJson {
   return render(template, p.Properties.PolicyDocument) as PolicyJson;
 }
 
-describe('OpenSearchDelivery (defaults: new isolated VPC, internal master user)', () => {
+describe('OpenSearchDelivery (defaults: new isolated VPC, generated IAM admin role as master)', () => {
   const { stack, template } = build();
 
   it('is a private, encrypted, HTTPS-only domain with fine-grained access control and zone awareness', () => {
@@ -74,8 +77,8 @@ describe('OpenSearchDelivery (defaults: new isolated VPC, internal master user)'
       DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10' },
       AdvancedSecurityOptions: {
         Enabled: true,
-        InternalUserDatabaseEnabled: true,
-        MasterUserOptions: { MasterUserName: 'flowlake-admin', MasterUserPassword: Match.anyValue() },
+        InternalUserDatabaseEnabled: false,
+        MasterUserOptions: { MasterUserARN: Match.anyValue() },
       },
       ClusterConfig: Match.objectLike({
         InstanceCount: 2,
@@ -98,11 +101,26 @@ describe('OpenSearchDelivery (defaults: new isolated VPC, internal master user)'
     expect(domain.Properties.VPCOptions.SubnetIds).toHaveLength(2);
     const access = render(template, domain.Properties.AccessPolicies) as PolicyJson;
     expect(access.Statement).toEqual([
-      expect.objectContaining({ Principal: { AWS: [FIREHOSE_ROLE] }, Resource: `${DOMAIN_ARN}/*` }),
+      expect.objectContaining({
+        Principal: { AWS: [FIREHOSE_ROLE, GENERATED_ADMIN] },
+        Resource: `${DOMAIN_ARN}/*`,
+      }),
     ]);
     expect(JSON.stringify(access)).not.toMatch(/"\*"/);
-    // The generated master password is a Secrets Manager secret under the domain key.
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue() });
+    // No internal user (its basic-auth requests are unsigned): the master is an IAM role of this account.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [
+          Match.objectLike({
+            Principal: {
+              AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${CENTRAL}:root`]] },
+            },
+          }),
+        ],
+      }),
+      MaxSessionDuration: 3600,
+    });
     // Isolated VPC: no NAT, no internet gateway; the domain admits HTTPS from the Firehose ENIs only.
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::InternetGateway', 0);
