@@ -4,8 +4,8 @@ import { FlowlakeError } from '../errors.js';
 import type { CommandSpec } from './types.js';
 
 const EXAMPLES = `
-Reads every text (.log.gz) file of the store and writes Parquet (zstd, sorted by end time, row groups of 10,240
-rows) in the Hive-compatible layout, one file per flow log and day: a few large files scan much faster than
+Reads every text (.log.gz) file of the store and writes Parquet (zstd, sorted by the hour of end, row groups of
+10,240 rows) in the Hive-compatible layout, one file per flow log and day: a few large files scan much faster than
 AWS's many small hourly ones, and row-group statistics still let a one-hour query skip the rest of the day.
 --per-hour writes AWS's Hive + per-hour layout instead. --compact rewrites the store's Parquet files (e.g. AWS's
 hourly Parquet files fetched with 'flowlake pull') into daily files and, in place, removes the files it merged.
@@ -26,7 +26,10 @@ export const convertCommand: CommandSpec = {
   configure: (cmd) =>
     cmd
       .description('Convert the text flow-log files of a local store into Parquet files.')
-      .requiredOption('--store <dir>', 'local store with text (.log.gz) files')
+      .requiredOption(
+        '--store <dir>',
+        'local store with text (.log.gz) files (with --compact: .log.parquet files)',
+      )
       .option('--out <dir>', 'destination store (default: the same store)')
       .option('--per-hour', "one file per flow log and hour (AWS's hourly layout) instead of one per day")
       .option('--compact', 'read the Parquet files of the store (not text) and rewrite them as daily files')
