@@ -24,13 +24,16 @@ function number(name: string, opts: { min?: number; integer?: boolean; allowFals
 const EXAMPLES = `
 Prices every delivery path side by side for the same traffic: vended-log delivery (tiered, to S3 or to CloudWatch
 Logs), Parquet conversion, CloudWatch Logs storage, Kinesis, Firehose ingestion (5 KB record rounding) and dynamic
-partitioning, the transform Lambda, S3 storage classes with lifecycle transitions, and Athena. Prices come from the
-dated table packages/cli/src/estimate/pricing/us-east-1.json; volume assumptions are printed with --output json.
+partitioning, the transform Lambda, S3 storage classes with lifecycle transitions, Athena, and with --opensearch
+the OpenSearch copy (fan-out ingestion at one 5 KB-billed record per flow record, data nodes, gp3 storage).
+Prices come from the dated table packages/cli/src/estimate/pricing/us-east-1.json; volume assumptions are printed
+with --output json.
 
 Examples:
   $ flowlake estimate --gb-per-day 50
   $ flowlake estimate --gb-per-day 2000 --accounts 300 --regions 3 --retention-days 400 --query-tb-month 20
   $ flowlake estimate --gb-per-day 50 --ia-days none --glacier-days 30 --retention-days 365 -o json
+  $ flowlake estimate --gb-per-day 20 --opensearch --opensearch-instance r6g.xlarge.search --opensearch-nodes 4
 `;
 
 /** `flowlake estimate`: monthly cost of each delivery path. */
@@ -91,6 +94,20 @@ export const estimateCommand: CommandSpec = {
           .choices(['on-demand', 'provisioned'])
           .default('on-demand'),
       )
+      .option('--opensearch', 'add the OpenSearch copy (streaming.opensearch) to the streaming paths')
+      .option('--opensearch-instance <type>', 'OpenSearch data node instance type', 'r6g.large.search')
+      .option(
+        '--opensearch-nodes <n>',
+        'OpenSearch data nodes',
+        number('--opensearch-nodes', { min: 1, integer: true }),
+        2,
+      )
+      .option(
+        '--opensearch-volume-gb <gb>',
+        'EBS gp3 volume per OpenSearch data node, GB',
+        number('--opensearch-volume-gb', { min: 10, integer: true }),
+        100,
+      )
       .addOption(
         new Option('-o, --output <format>', 'output format').choices(ESTIMATE_OUTPUTS).default('table'),
       )
@@ -108,6 +125,15 @@ export const estimateCommand: CommandSpec = {
       localRetentionDays: opts.localRetentionDays,
       queryTbMonth: opts.queryTbMonth,
       kinesisMode: opts.kinesis,
+      ...(opts.opensearch
+        ? {
+            opensearch: {
+              instanceType: opts.opensearchInstance,
+              instanceCount: opts.opensearchNodes,
+              volumeGb: opts.opensearchVolumeGb,
+            },
+          }
+        : {}),
     };
     if (input.iaDays !== false && input.glacierDays !== false && input.glacierDays <= input.iaDays) {
       throw new FlowlakeError(
@@ -119,6 +145,14 @@ export const estimateCommand: CommandSpec = {
       );
     }
     const pricing = loadPricing('us-east-1');
+    const priced = pricing.opensearch.instanceUsdPerHour;
+    if (input.opensearch && priced[input.opensearch.instanceType] === undefined) {
+      throw new FlowlakeError(
+        'BadOption',
+        `--opensearch-instance '${input.opensearch.instanceType}' has no recorded price.`,
+        { hint: `Use one of ${Object.keys(priced).join(', ')} (or add it to the pricing table).` },
+      );
+    }
     io.out(renderEstimate(input, pricing, estimate(input, pricing), opts.output));
     return 0;
   },

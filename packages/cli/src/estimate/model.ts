@@ -35,7 +35,16 @@ export const ASSUMPTIONS = {
   maxFileMb: 75,
   /** Peak / average ingest, for provisioned Kinesis shards. */
   kinesisPeakFactor: 2,
+  /** Raw text bytes per flow record (measured 116.7 for v2), to count OpenSearch documents. */
+  flowRecordBytes: 117,
 } as const;
+
+/** The OpenSearch copy of the streaming paths (`streaming.opensearch`). */
+export interface OpenSearchInput {
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  readonly volumeGb: number;
+}
 
 /** What to estimate. */
 export interface EstimateInput {
@@ -58,6 +67,8 @@ export interface EstimateInput {
   /** TB scanned by Athena per month. */
   readonly queryTbMonth: number;
   readonly kinesisMode: 'on-demand' | 'provisioned';
+  /** Price the OpenSearch copy on the streaming paths. @default none */
+  readonly opensearch?: OpenSearchInput;
 }
 
 /** One cost line of a path. */
@@ -256,11 +267,46 @@ function streamingPath(input: EstimateInput, p: Pricing, kinesis: boolean): Path
     ...storageLines(input, p, input.gbPerDay * A.ndjsonGzipRatio, objectsPerDay, 'Central'),
     athenaLine(input, p),
   );
+  if (input.opensearch) lines.push(...openSearchLines(input, input.opensearch, p));
   return total(
     kinesis ? 'cloudwatch-kinesis' : 'cloudwatch-firehose',
-    `CloudWatch Logs -> destination -> ${kinesis ? 'Kinesis -> ' : ''}Firehose -> S3 (NDJSON)`,
+    `CloudWatch Logs -> destination -> ${kinesis ? 'Kinesis -> ' : ''}Firehose -> S3 (NDJSON)` +
+      (input.opensearch ? ' and OpenSearch' : ''),
     lines,
   );
+}
+
+/**
+ * The OpenSearch copy: one Firehose Direct PUT record per flow record (each billed as 5 KB), the data nodes and
+ * their gp3 volumes. Dedicated master nodes, UltraWarm and data transfer are not included.
+ */
+export function openSearchLines(input: EstimateInput, os: OpenSearchInput, p: Pricing): CostLine[] {
+  const hourly = p.opensearch.instanceUsdPerHour[os.instanceType];
+  if (hourly === undefined) {
+    throw new RangeError(
+      `no price recorded for OpenSearch instance type '${os.instanceType}'; priced types: ${Object.keys(p.opensearch.instanceUsdPerHour).join(', ')}`,
+    );
+  }
+  const docs = (input.gbPerDay * 1024 ** 3 * MONTH_DAYS) / ASSUMPTIONS.flowRecordBytes;
+  const billedGb = (docs * p.firehose.recordRoundingKb) / (1024 * 1024);
+  const ingest = tieredLine('OpenSearch fan-out Firehose ingestion', billedGb, p.firehose.ingestion);
+  const storageGb = os.instanceCount * os.volumeGb;
+  return [
+    {
+      ...ingest,
+      detail: `${ingest.detail} (${fmt(docs, 0)} documents, one per flow record, each billed as ${p.firehose.recordRoundingKb} KB)`,
+    },
+    line(
+      'OpenSearch data nodes',
+      os.instanceCount * MONTH_HOURS * hourly,
+      `${os.instanceCount} x ${os.instanceType} x ${MONTH_HOURS} h x $${hourly} (no dedicated masters)`,
+    ),
+    line(
+      'OpenSearch storage (gp3)',
+      storageGb * p.opensearch.gp3UsdPerGbMonth,
+      `${fmt(storageGb, 0)} GB x $${p.opensearch.gp3UsdPerGbMonth}`,
+    ),
+  ];
 }
 
 function kinesisLines(input: EstimateInput, p: Pricing, payloadGb: number, records: number): CostLine[] {

@@ -46,6 +46,10 @@ export interface Pricing {
     readonly iaMinimumObjectKb: number;
     readonly glacierOverheadKb: { readonly glacier: number; readonly standard: number };
   };
+  readonly opensearch: {
+    readonly instanceUsdPerHour: Readonly<Record<string, number>>;
+    readonly gp3UsdPerGbMonth: number;
+  };
   readonly athena: { readonly usdPerTbScanned: number };
 }
 

@@ -130,6 +130,56 @@ describe('delivery paths (hand-computed)', () => {
   });
 });
 
+describe('the OpenSearch copy (hand-computed)', () => {
+  const os = { instanceType: 'r6g.large.search', instanceCount: 2, volumeGb: 100 };
+  const paths = Object.fromEntries(estimate({ ...base, opensearch: os }, p).map((x) => [x.path, x]));
+  const item = (path: string, name: string) => paths[path].lines.find((l) => l.item === name)?.usd;
+
+  it('prices fan-out ingestion per flow record (5 KB each), data nodes and gp3 storage on the streaming paths only', () => {
+    // 10 GiB/day x 30.4167 days / 117 B per record = 2,791,422,833 documents; each billed as 5 KB:
+    // 2,791,422,833 x 5 / 1,048,576 = 13,310.54 GB, first tier: x $0.029 = $386.01
+    expect(cents(item('cloudwatch-firehose', 'OpenSearch fan-out Firehose ingestion')!)).toBe(386.01);
+    // 2 nodes x 730 h x $0.167 = $243.82; 2 x 100 GB x $0.122 = $24.40
+    expect(cents(item('cloudwatch-kinesis', 'OpenSearch data nodes')!)).toBe(243.82);
+    expect(cents(item('cloudwatch-kinesis', 'OpenSearch storage (gp3)')!)).toBe(24.4);
+    expect(item('direct-s3 parquet', 'OpenSearch data nodes')).toBeUndefined();
+    const without = Object.fromEntries(estimate(base, p).map((x) => [x.path, x.totalUsd]));
+    expect(paths['cloudwatch-firehose'].totalUsd - without['cloudwatch-firehose']).toBeCloseTo(
+      386.0057 + 243.82 + 24.4,
+      3,
+    );
+    expect(paths['cloudwatch-firehose'].description).toMatch(/and OpenSearch$/);
+  });
+
+  it('refuses an instance type without a recorded price, naming the priced ones', async () => {
+    expect(() => estimate({ ...base, opensearch: { ...os, instanceType: 'x9.huge.search' } }, p)).toThrow(
+      /no price recorded for OpenSearch instance type 'x9.huge.search'.*r6g.large.search/,
+    );
+    const io = memoryIo();
+    expect(
+      await exec(
+        ['estimate', '--gb-per-day', '5', '--opensearch', '--opensearch-instance', 'x9.huge.search'],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.stderr()).toContain("--opensearch-instance 'x9.huge.search' has no recorded price");
+    const ok = memoryIo();
+    expect(
+      await exec(
+        ['estimate', '--gb-per-day', '10', '--opensearch', '--opensearch-nodes', '4', '-o', 'json'],
+        ok,
+      ),
+    ).toBe(0);
+    const doc = JSON.parse(ok.stdout()) as {
+      paths: { path: string; lines: { item: string; usd: number }[] }[];
+    };
+    const nodes = doc.paths
+      .find((x) => x.path === 'cloudwatch-firehose')
+      ?.lines.find((l) => l.item === 'OpenSearch data nodes');
+    expect(nodes?.usd).toBeCloseTo(4 * 730 * 0.167, 6);
+  });
+});
+
 describe('flowlake estimate', () => {
   it('prints the side-by-side table and the cheapest path', async () => {
     const io = memoryIo();
