@@ -1,4 +1,4 @@
-// WebAssembly SIMD kernel of the Firehose transform's JSON mode (embedded by packages/flowlogs/wasm/build-json.ts).
+// WebAssembly SIMD kernel of the Firehose transform's JSON mode (embedded by `npm run build:wasm`, packages/flowlogs/wasm/build.ts).
 //
 // write_json: writes log-event messages (byte ranges of a scanned, gunzipped CloudWatch Logs payload) as JSON lines,
 // exactly like compileJsonBytesWriter in src/transform/json-bytes-writer.ts, and stops at the first line it does not

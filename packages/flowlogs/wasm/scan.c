@@ -7,7 +7,7 @@
  * (value <= 2^53 - 1) or a lone '-'. At the first line that is not plain it stops, so the JavaScript scanner (the
  * reference for blank lines, comments, tabs, CRLF, runs of spaces and every error) handles exactly that line.
  *
- * Build: npm run build:wasm (clang --target=wasm32 -O3 -msimd128; see scripts/build-wasm.mjs).
+ * Build: npm run build:wasm (clang --target=wasm32 -O3 -msimd128; see packages/flowlogs/wasm/build.ts).
  */
 #include <stdint.h>
 #include <wasm_simd128.h>

@@ -1,6 +1,6 @@
 /**
  * The JSON-mode kernel of the transform (WebAssembly SIMD; source packages/flowlogs/wasm/json.c, embedded by
- * wasm/build-json.ts): writes a scanned payload's log events as JSON lines, byte for byte what
+ * `npm run build:wasm`): writes a scanned payload's log events as JSON lines, byte for byte what
  * {@link compileJsonBytesWriter} writes, and base64-encodes them, in wasm memory. It stops at each line it does not
  * handle and the caller supplies that line's text. One instance per process, loaded on first use;
  * {@link loadJsonKernel} returns undefined where WebAssembly SIMD is unavailable.

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter, compileJsonBytesWriter, compileJsonEncoder, isLineProblem } from '../../src/index.js';
 import { loadJsonKernel } from '../../src/transform/json-kernel.js';
-import { JSON_WASM_BASE64, JSON_WASM_COMPILER } from '../../src/transform/json-wasm-module.js';
-import { clangVersion } from '../../wasm/build.js';
-import { compileJson, JSON_MODULE_TS, jsonModuleSource } from '../../wasm/build-json.js';
 import { PRINTABLE_FORMAT, printableLine } from './printable-lines.js';
 
 describe('JSON-mode WebAssembly kernel', () => {
@@ -100,18 +96,5 @@ describe('JSON-mode WebAssembly kernel', () => {
       }),
       { numRuns: 3000, seed: 3 },
     );
-  });
-
-  it('is a fresh build of wasm/json.c (packages/flowlogs/wasm/build-json.ts)', (ctx) => {
-    const clang = clangVersion();
-    if (clang !== JSON_WASM_COMPILER) {
-      console.log(
-        `skipped: the embedded module was built by '${JSON_WASM_COMPILER}', this machine has ${clang ? `'${clang}'` : 'no clang'}`,
-      );
-      ctx.skip();
-    }
-    const wasm = compileJson();
-    expect(wasm.toString('base64')).toBe(JSON_WASM_BASE64);
-    expect(readFileSync(JSON_MODULE_TS, 'utf8')).toBe(jsonModuleSource(wasm, clang as string));
   });
 });
