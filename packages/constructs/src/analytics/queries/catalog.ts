@@ -28,6 +28,41 @@ export const SCAN_THRESHOLD = 20;
 const PORTS = Object.keys(SENSITIVE_PORTS).join(', ');
 
 /**
+ * SQL of a scan query: sources whose connection attempts (source port above destination port, so replies are left
+ * out) reach {@link SCAN_THRESHOLD} distinct `distinct` values per (srcaddr, `peer`) group. `sql` is the shared
+ * template; `duckdbSql` counts distinct values only for groups with enough flows to reach the threshold.
+ */
+function scanSql(
+  peer: 'dstaddr' | 'dstport',
+  distinct: 'dstaddr' | 'dstport',
+  alias: string,
+  extraFilter = '',
+): { sql: string; duckdbSql: string } {
+  const where = `{{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport${extraFilter}`;
+  const select = `SELECT srcaddr, ${peer}, count(DISTINCT ${distinct}) AS ${alias}, count(*) AS flows,
+  sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected`;
+  const tail = `GROUP BY srcaddr, ${peer}
+HAVING count(DISTINCT ${distinct}) >= ${SCAN_THRESHOLD}
+ORDER BY ${alias} DESC, srcaddr, ${peer}
+LIMIT {{limit}}`;
+  return {
+    sql: `${select}
+FROM {{flows}}
+WHERE ${where}
+${tail}`,
+    duckdbSql: `WITH f AS MATERIALIZED (
+  SELECT srcaddr, ${peer}, ${distinct}, action FROM {{flows}}
+  WHERE ${where}
+), candidates AS (
+  SELECT srcaddr, ${peer} FROM f GROUP BY srcaddr, ${peer} HAVING count(*) >= ${SCAN_THRESHOLD}
+)
+${select}
+FROM f SEMI JOIN candidates USING (srcaddr, ${peer})
+${tail}`,
+  };
+}
+
+/**
  * The query catalog: security and operations questions over centralized VPC Flow Logs. The same SQL runs on Athena
  * (named queries in the workgroup, `flowlake query --engine athena`) and on DuckDB (`flowlake query`, the report).
  */
@@ -112,28 +147,7 @@ LIMIT {{limit}}`,
       'port, so replies (from a service port to an ephemeral port) are left out.',
     parameters: SCOPE,
     columns: ['srcaddr', 'dstport', 'hosts', 'flows', 'rejected'],
-    sql: `SELECT srcaddr, dstport, count(DISTINCT dstaddr) AS hosts, count(*) AS flows,
-  sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
-FROM {{flows}}
-WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport AND {{internal:dstaddr}}
-GROUP BY srcaddr, dstport
-HAVING count(DISTINCT dstaddr) >= ${SCAN_THRESHOLD}
-ORDER BY hosts DESC, srcaddr, dstport
-LIMIT {{limit}}`,
-    // Distinct hosts are counted only for (source, port) pairs with enough flows to reach the threshold.
-    duckdbSql: `WITH f AS MATERIALIZED (
-  SELECT srcaddr, dstport, dstaddr, action FROM {{flows}}
-  WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport AND {{internal:dstaddr}}
-), candidates AS (
-  SELECT srcaddr, dstport FROM f GROUP BY srcaddr, dstport HAVING count(*) >= ${SCAN_THRESHOLD}
-)
-SELECT srcaddr, dstport, count(DISTINCT dstaddr) AS hosts, count(*) AS flows,
-  sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
-FROM f SEMI JOIN candidates USING (srcaddr, dstport)
-GROUP BY srcaddr, dstport
-HAVING count(DISTINCT dstaddr) >= ${SCAN_THRESHOLD}
-ORDER BY hosts DESC, srcaddr, dstport
-LIMIT {{limit}}`,
+    ...scanSql('dstport', 'dstaddr', 'hosts', ' AND {{internal:dstaddr}}'),
   },
   {
     name: 'port-scan-vertical',
@@ -144,28 +158,7 @@ LIMIT {{limit}}`,
       'Replies (service port to ephemeral port) are left out.',
     parameters: SCOPE,
     columns: ['srcaddr', 'dstaddr', 'ports', 'flows', 'rejected'],
-    sql: `SELECT srcaddr, dstaddr, count(DISTINCT dstport) AS ports, count(*) AS flows,
-  sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
-FROM {{flows}}
-WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport
-GROUP BY srcaddr, dstaddr
-HAVING count(DISTINCT dstport) >= ${SCAN_THRESHOLD}
-ORDER BY ports DESC, srcaddr, dstaddr
-LIMIT {{limit}}`,
-    // Distinct ports are counted only for (source, destination) pairs with enough flows to reach the threshold.
-    duckdbSql: `WITH f AS MATERIALIZED (
-  SELECT srcaddr, dstaddr, dstport, action FROM {{flows}}
-  WHERE {{filter}} AND protocol IN (6, 17) AND dstport IS NOT NULL AND srcport > dstport
-), candidates AS (
-  SELECT srcaddr, dstaddr FROM f GROUP BY srcaddr, dstaddr HAVING count(*) >= ${SCAN_THRESHOLD}
-)
-SELECT srcaddr, dstaddr, count(DISTINCT dstport) AS ports, count(*) AS flows,
-  sum(CASE WHEN action = 'REJECT' THEN 1 ELSE 0 END) AS rejected
-FROM f SEMI JOIN candidates USING (srcaddr, dstaddr)
-GROUP BY srcaddr, dstaddr
-HAVING count(DISTINCT dstport) >= ${SCAN_THRESHOLD}
-ORDER BY ports DESC, srcaddr, dstaddr
-LIMIT {{limit}}`,
+    ...scanSql('dstaddr', 'dstport', 'ports'),
   },
   {
     name: 'egress-to-internet',
