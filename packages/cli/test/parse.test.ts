@@ -86,6 +86,25 @@ describe('flowlake parse', () => {
     expect(pasted.json[1]).toMatchObject({ srcaddr: null, action: null, 'log-status': 'NODATA' });
   });
 
+  it('reads CloudWatch Logs export files (create-export-task: a timestamp before each record), gzip or plain', async () => {
+    const exported = `2014-12-14T04:06:50.000Z ${SSH}\n2015-05-10T17:54:36.000Z ${NODATA}\n`;
+    const f = file('000000.gz', gzipSync(exported));
+    const gz = await run([f]);
+    expect(gz.code).toBe(0);
+    expect(gz.err).toContain('000000.gz: lines start with CloudWatch Logs export timestamps');
+    expect(gz.json).toHaveLength(2);
+    expect(gz.json[0]).toMatchObject({ version: 2, 'account-id': '012345678901', bytes: 4249 });
+    expect(gz.json[1]).toMatchObject({ start: 1431280876, 'log-status': 'NODATA' });
+    // a custom format through --format, from stdin
+    const custom = await run(
+      ['--format', '${version} ${srcaddr} ${dstaddr} ${bytes}', '--strict'],
+      '2024-01-01T00:00:12.000Z 5 10.0.0.1 10.0.0.2 42\n2024-01-01T00:00:13.000Z 5 10.0.0.1 10.0.0.2 x\n',
+    );
+    expect(custom.code).toBe(1);
+    expect(custom.json).toEqual([{ version: 5, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 42 }]);
+    expect(custom.err).toContain("<stdin>:2: field 'bytes' is 'x'");
+  });
+
   it('reads headerless Transit Gateway default-format records (36 fields) and accepts --format tgw-default', async () => {
     const tgw = [
       '6 TransitGateway 012345678901 tgw-0123456789abcdef0 tgw-attach-0123456789abcdef0 012345678901 - vpc-0a1b2c3d4e5f60718 - subnet-0a1b2c3d4e5f60718 - eni-0a1b2c3d4e5f60718 - use1-az1 - - 10.20.33.164 10.99.0.1 39813 443 6 3 180 1700000000 1700000060 OK IPv4 3 0 0 0 2 us-east-1 ingress - -',

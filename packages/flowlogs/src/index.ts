@@ -6,6 +6,7 @@ export * from './generator/security-events.js';
 export * from './keys.js';
 export * from './parser.js';
 export * from './readers/decompress.js';
+export * from './readers/export-timestamps.js';
 export * from './readers/lines.js';
 export * from './readers/s3-text.js';
 export * from './record.js';

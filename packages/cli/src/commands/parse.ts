@@ -2,7 +2,15 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { DecompressError, FlowLogFormat, FormatError, readFlowLogText } from '@flowlake/flowlogs';
+import {
+  DecompressError,
+  decompress,
+  FlowLogFormat,
+  FormatError,
+  readFlowLogText,
+  startsWithExportTimestamp,
+  stripExportTimestamps,
+} from '@flowlake/flowlogs';
 import { ExitCode, FlowlakeError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { CommandSpec } from './types.js';
@@ -22,6 +30,8 @@ Examples:
 Files may be plain text or gzip (detected from their bytes). A header line naming the fields (as in S3 objects)
 sets the format; files without one need --format, except records of the default formats, which are
 recognised: VPC (version 2, 14 fields) and Transit Gateway (version 6, 36 fields; --format tgw-default).
+CloudWatch Logs exports (create-export-task: '<ISO timestamp> <record>' per line) are recognised and the
+timestamps dropped.
 Output: one JSON object per record, keys as AWS names them ('log-status'), '-' as null, integer fields as numbers. Bad lines go to stderr as file:line: reason, then a
 summary; with --strict any bad line makes the exit code 1.
 `;
@@ -61,6 +71,33 @@ function openInput(file: string, io: Io): { name: string; stream: Readable } {
   return { name: file, stream: createReadStream(path, { highWaterMark: 1 << 20 }) };
 }
 
+/**
+ * The decompressed bytes of an input; lines of a CloudWatch Logs export (`<ISO timestamp> <record>`, recognised
+ * from the first line) lose their timestamps, and `onExport` is called once.
+ */
+async function* recordText(stream: Readable, onExport: () => void): AsyncGenerator<Uint8Array> {
+  const text = decompress(stream);
+  const head: Uint8Array[] = [];
+  let len = 0;
+  while (len < 4096) {
+    const next = await text.next(); // not for-of: leaving that loop would close the generator
+    if (next.done) break;
+    head.push(next.value);
+    len += next.value.length;
+    if (next.value.includes(10)) break;
+  }
+  async function* all(): AsyncGenerator<Uint8Array> {
+    yield* head;
+    yield* { [Symbol.asyncIterator]: () => text };
+  }
+  if (!startsWithExportTimestamp(Buffer.concat(head))) {
+    yield* all();
+    return;
+  }
+  onExport();
+  yield* stripExportTimestamps(all());
+}
+
 function clip(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
@@ -92,7 +129,12 @@ export const parseCommand: CommandSpec = {
     let closed = false;
     for (const { name, stream } of inputs) {
       if (closed) break;
-      const reader = readFlowLogText(stream, {
+      const source = recordText(stream, () =>
+        io.err(
+          `${name}: lines start with CloudWatch Logs export timestamps; parsing the records after them\n`,
+        ),
+      );
+      const reader = readFlowLogText(source, {
         format,
         assumeDefault: true,
         onError: (e) => io.err(`${name}:${e.line}: ${e.reason}\n    ${clip(e.text)}\n`),
