@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { controlMessage, encodeCloudWatchPayload, logEventId } from '@flowlake/flowlogs';
 import { describe, expect, it } from 'vitest';
 import { exec, memoryIo } from '../src/index.js';
 
@@ -103,6 +104,51 @@ describe('flowlake parse', () => {
     expect(custom.code).toBe(1);
     expect(custom.json).toEqual([{ version: 5, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 42 }]);
     expect(custom.err).toContain("<stdin>:2: field 'bytes' is 'x'");
+  });
+
+  it('reads CloudWatch Logs subscription messages as Firehose stores them (gzip members, JSON, base64 lines)', async () => {
+    const msg = (events: string[]) => ({
+      messageType: 'DATA_MESSAGE' as const,
+      owner: '012345678901',
+      logGroup: '/vpc/flowlogs',
+      logStream: 'eni-1235b8ca123456789',
+      subscriptionFilters: ['flowlake'],
+      logEvents: events.map((message, i) => ({
+        id: logEventId(1418530010000, i),
+        timestamp: 1418530010000,
+        message,
+      })),
+    });
+    const bad = SSH.replace(' 4249 ', ' 42x9 ');
+    const object = Buffer.concat([
+      encodeCloudWatchPayload(controlMessage(1)),
+      encodeCloudWatchPayload(msg([SSH, bad])),
+      encodeCloudWatchPayload(msg([NODATA])),
+    ]);
+    const gz = await run([file('firehose-object', object)]);
+    expect(gz.code).toBe(0);
+    expect(gz.err).toContain('firehose-object: CloudWatch Logs subscription messages');
+    expect(gz.err).toContain(
+      "firehose-object: document 2 event 2 (eni-1235b8ca123456789): field 'bytes' is '42x9'; expected an integer or '-'",
+    );
+    expect(gz.err).toContain('2 records, 1 bad line in 1 input');
+    expect(gz.json.map((r) => r['log-status'])).toEqual(['OK', 'NODATA']);
+    expect(gz.json[0]).toMatchObject({ 'account-id': '012345678901', bytes: 4249 });
+    // decompressed JSON with a broken document in the middle, from stdin, under --format --strict
+    const json = `${JSON.stringify(msg([SSH]))}\n{"messageType": 1}\n${JSON.stringify(msg([SSH]))}\n`;
+    const strict = await run(['--format', 'default', '--strict'], json);
+    expect(strict.code).toBe(1);
+    expect(strict.json).toHaveLength(2);
+    expect(strict.err).toContain(
+      '<stdin>: document 2: not a CloudWatch Logs subscription message: messageType',
+    );
+    // one base64 record data per line, without --format: records of another format need it
+    const b64 = `${encodeCloudWatchPayload(msg(['5 10.0.0.1 10.0.0.2 42'])).toString('base64')}\n`;
+    const custom = await run([], b64);
+    expect(custom.code).toBe(2);
+    expect(custom.err).toContain('no header line naming its fields');
+    const given = await run(['--format', '${version} ${srcaddr} ${dstaddr} ${bytes}'], b64);
+    expect(given.json).toEqual([{ version: 5, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 42 }]);
   });
 
   it('reads headerless Transit Gateway default-format records (36 fields) and accepts --format tgw-default', async () => {

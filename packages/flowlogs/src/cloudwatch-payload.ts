@@ -5,6 +5,7 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { JsonObjectScanner } from './readers/json-objects.js';
 
 /** One log event: for flow logs, one record line. */
 export interface CloudWatchLogEvent {
@@ -203,35 +204,21 @@ export function decodeCloudWatchPayload(
 }
 
 /** Splits concatenated JSON objects (`{..}{..}` or one per line) at top-level brace boundaries. */
-function splitJsonObjects(text: string): string[] {
+function splitJsonObjects(bytes: Buffer): string[] {
   const out: string[] = [];
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let begin = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === 0x5c) escaped = true;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x7b) {
-      if (depth === 0) begin = i;
-      depth++;
-    } else if (c === 0x7d) {
-      depth--;
-      if (depth === 0) out.push(text.slice(begin, i + 1));
-      if (depth < 0) throw new PayloadError(`unbalanced '}' at character ${i} of the payload.`);
-    } else if (depth === 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+  const scan = new JsonObjectScanner();
+  let begin = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    i = scan.next(bytes, i, bytes.length);
+    if (scan.event === 'begin') begin = i;
+    else if (scan.event === 'end') out.push(bytes.toString('utf8', begin, i + 1));
+    else if (scan.event === 'junk') {
       throw new PayloadError(
-        `unexpected '${text[i]}' between JSON documents at character ${i} of the payload.`,
+        `unexpected '${String.fromCharCode(bytes[i])}' between JSON documents at byte ${i} of the payload.`,
       );
     }
   }
-  if (depth !== 0 || inString) throw new PayloadError('payload ends inside a JSON document (truncated?).');
+  if (scan.inside) throw new PayloadError('payload ends inside a JSON document (truncated?).');
   return out;
 }
 
@@ -244,8 +231,8 @@ export function decodeCloudWatchPayloads(
   input: Buffer | Uint8Array | string,
   options: DecodeOptions = {},
 ): CloudWatchLogsMessage[] {
-  const text = inflate(toBytes(input), options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES).toString('utf8');
-  return splitJsonObjects(text).map((doc, i) => {
+  const bytes = inflate(toBytes(input), options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+  return splitJsonObjects(bytes).map((doc, i) => {
     try {
       return toCloudWatchLogsMessage(parseJson(doc, `document ${i + 1}`));
     } catch (e) {

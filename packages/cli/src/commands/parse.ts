@@ -2,17 +2,10 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import {
-  DecompressError,
-  decompress,
-  FlowLogFormat,
-  FormatError,
-  readFlowLogText,
-  startsWithExportTimestamp,
-  stripExportTimestamps,
-} from '@flowlake/flowlogs';
+import { FlowLogFormat, FormatError } from '@flowlake/flowlogs';
 import { ExitCode, FlowlakeError } from '../errors.js';
 import type { Io } from '../io.js';
+import { parseInput } from './parse-input.js';
 import type { CommandSpec } from './types.js';
 
 const FORMAT_HINT =
@@ -31,7 +24,9 @@ Files may be plain text or gzip (detected from their bytes). A header line namin
 sets the format; files without one need --format, except records of the default formats, which are
 recognised: VPC (version 2, 14 fields) and Transit Gateway (version 6, 36 fields; --format tgw-default).
 CloudWatch Logs exports (create-export-task: '<ISO timestamp> <record>' per line) are recognised and the
-timestamps dropped.
+timestamps dropped. CloudWatch Logs subscription messages are read too: S3 objects Firehose wrote from a
+subscription without a transform (gzip JSON documents back to back), the same decompressed, or one base64 record
+'data' per line; each log event of a DATA_MESSAGE is one record (--format or a default format).
 Output: one JSON object per record, keys as AWS names them ('log-status'), '-' as null, integer fields as numbers. Bad lines go to stderr as file:line: reason, then a
 summary; with --strict any bad line makes the exit code 1.
 `;
@@ -71,37 +66,6 @@ function openInput(file: string, io: Io): { name: string; stream: Readable } {
   return { name: file, stream: createReadStream(path, { highWaterMark: 1 << 20 }) };
 }
 
-/**
- * The decompressed bytes of an input; lines of a CloudWatch Logs export (`<ISO timestamp> <record>`, recognised
- * from the first line) lose their timestamps, and `onExport` is called once.
- */
-async function* recordText(stream: Readable, onExport: () => void): AsyncGenerator<Uint8Array> {
-  const text = decompress(stream);
-  const head: Uint8Array[] = [];
-  let len = 0;
-  while (len < 4096) {
-    const next = await text.next(); // not for-of: leaving that loop would close the generator
-    if (next.done) break;
-    head.push(next.value);
-    len += next.value.length;
-    if (next.value.includes(10)) break;
-  }
-  async function* all(): AsyncGenerator<Uint8Array> {
-    yield* head;
-    yield* { [Symbol.asyncIterator]: () => text };
-  }
-  if (!startsWithExportTimestamp(Buffer.concat(head))) {
-    yield* all();
-    return;
-  }
-  onExport();
-  yield* stripExportTimestamps(all());
-}
-
-function clip(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
-}
-
 /** `flowlake parse`: flow-log text (plain or gzip, header or --format) to JSON lines. */
 export const parseCommand: CommandSpec = {
   name: 'parse',
@@ -129,57 +93,23 @@ export const parseCommand: CommandSpec = {
     let closed = false;
     for (const { name, stream } of inputs) {
       if (closed) break;
-      const source = recordText(stream, () =>
-        io.err(
-          `${name}: lines start with CloudWatch Logs export timestamps; parsing the records after them\n`,
-        ),
-      );
-      const reader = readFlowLogText(source, {
-        format,
-        assumeDefault: true,
-        onError: (e) => io.err(`${name}:${e.line}: ${e.reason}\n    ${clip(e.text)}\n`),
-      });
       try {
-        let noticed = false;
-        for await (const batch of reader.batches()) {
-          if (!noticed && reader.formatAssumed) {
-            io.err(
-              reader.format === FlowLogFormat.TGW_DEFAULT
-                ? `${name}: no header line; its records have the 36 fields of the Transit Gateway default format, read as --format tgw-default\n`
-                : `${name}: no header line; its records have the 14 fields of the default format, read as --format default\n`,
-            );
-          }
-          noticed = true;
-          if (batch.count > 0) {
-            let text = '';
-            for (let r = 0; r < batch.count; r++) text += `${JSON.stringify(batch.record(r))}\n`;
-            io.out(text);
-          }
-          if (io.drain && !(await io.drain())) {
-            closed = true;
-            break;
-          }
-        }
+        const r = await parseInput(name, stream, format, io);
+        records += r.records;
+        bad += r.bad;
+        closed = r.closed;
+        if (r.unreadable) failed++;
       } catch (e) {
-        if (e instanceof FormatError) {
-          throw e.field
-            ? new FlowlakeError('UnknownField', `${name}: ${e.message}`, {
-                hint: "'flowlake fields' lists the fields flowlake knows; check the header line of the file",
-              })
-            : new FlowlakeError('FormatRequired', `${name} has no header line naming its fields`, {
-                hint: FORMAT_HINT,
-              });
-        }
-        if (e instanceof DecompressError) {
-          io.err(`${name}: ${e.message}\n`);
-          failed++;
-        } else {
-          throw e;
-        }
+        if (!(e instanceof FormatError)) throw e;
+        throw e.field
+          ? new FlowlakeError('UnknownField', `${name}: ${e.message}`, {
+              hint: "'flowlake fields' lists the fields flowlake knows; check the header line of the file",
+            })
+          : new FlowlakeError('FormatRequired', `${name} has no header line naming its fields`, {
+              hint: FORMAT_HINT,
+            });
       } finally {
         if (stream !== io.stdin) stream.destroy();
-        records += reader.stats.records;
-        bad += reader.stats.errors;
       }
     }
     const n = inputs.length;
