@@ -10,6 +10,7 @@ import {
   looksLikeCloudWatchMessages,
   readCloudWatchMessages,
 } from '../src/index.js';
+import { chunked } from './chunks.js';
 
 const REC =
   '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
@@ -27,18 +28,6 @@ function message(n: number, text = REC): CloudWatchLogsMessage {
       message: `${text} {"quoted}" \\`, // braces, quotes and a backslash inside strings
     })),
   };
-}
-
-function chunked(bytes: Buffer, cuts: number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const c of cuts) {
-    if (at >= bytes.length) break;
-    out.push(bytes.subarray(at, Math.min(bytes.length, at + c)));
-    at += c;
-  }
-  if (at < bytes.length) out.push(bytes.subarray(at));
-  return out;
 }
 
 async function read(

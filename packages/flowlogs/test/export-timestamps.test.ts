@@ -6,6 +6,7 @@ import {
   startsWithExportTimestamp,
   stripExportTimestamps,
 } from '../src/index.js';
+import { chunked } from './chunks.js';
 
 const REC =
   '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
@@ -63,15 +64,7 @@ describe('CloudWatch Logs export timestamps', () => {
             input += `${ts ? '2025-12-31T23:59:59.999Z ' : ''}${text}${end}`;
             expected += `${text}${end}`;
           });
-          const bytes = Buffer.from(input);
-          const chunks: Uint8Array[] = [];
-          let at = 0;
-          for (const c of cuts) {
-            if (at >= bytes.length) break;
-            chunks.push(bytes.subarray(at, Math.min(bytes.length, at + c)));
-            at += c;
-          }
-          if (at < bytes.length) chunks.push(bytes.subarray(at));
+          const chunks = chunked(Buffer.from(input), cuts);
           expect(await collect(chunks)).toBe(expected);
         },
       ),

@@ -77,20 +77,21 @@ export async function parseInput(
   io: Io,
 ): Promise<InputResult> {
   const result: InputResult = { records: 0, bad: 0, unreadable: false, closed: false };
+  const target: Target = { name, format, io, result };
   try {
     const { kind, chunks } = await open(stream);
     if (kind === 'cloudwatch') {
       io.err(
         `${name}: CloudWatch Logs subscription messages; parsing the flow-log records in their log events\n`,
       );
-      await printCloudWatch(name, chunks, format, io, result);
+      await printCloudWatch(chunks, target);
     } else {
       if (kind === 'export') {
         io.err(
           `${name}: lines start with CloudWatch Logs export timestamps; parsing the records after them\n`,
         );
       }
-      await printText(name, chunks, format, io, result);
+      await printText(chunks, target);
     }
   } catch (e) {
     if (!(e instanceof DecompressError)) throw e;
@@ -100,12 +101,17 @@ export async function parseInput(
   return result;
 }
 
+/** What the printers share: the input's name, the --format, where to write and the counters to update. */
+interface Target {
+  readonly name: string;
+  readonly format: FlowLogFormat | undefined;
+  readonly io: Io;
+  readonly result: InputResult;
+}
+
 async function printText(
-  name: string,
   chunks: AsyncIterable<Uint8Array>,
-  format: FlowLogFormat | undefined,
-  io: Io,
-  result: InputResult,
+  { name, format, io, result }: Target,
 ): Promise<void> {
   const reader = readFlowLogText(chunks, {
     format,
@@ -139,11 +145,8 @@ async function printText(
  * `name: document D event E: reason` and counted; the others still print.
  */
 async function printCloudWatch(
-  name: string,
   chunks: AsyncIterable<Uint8Array>,
-  format: FlowLogFormat | undefined,
-  io: Io,
-  result: InputResult,
+  { name, format, io, result }: Target,
 ): Promise<void> {
   let parser = format ? new FlowLogParser(format) : undefined;
   for await (const doc of readCloudWatchMessages(chunks)) {
