@@ -1,9 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: flow-log format strings are written ${field}
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { controlMessage, encodeCloudWatchPayload, logEventId } from '@flowlake/flowlogs';
 import { describe, expect, it } from 'vitest';
 import { exec, memoryIo } from '../src/index.js';
@@ -149,6 +150,50 @@ describe('flowlake parse', () => {
     expect(custom.err).toContain('no header line naming its fields');
     const given = await run(['--format', '${version} ${srcaddr} ${dstaddr} ${bytes}'], b64);
     expect(given.json).toEqual([{ version: 5, srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 42 }]);
+  });
+
+  it('reads Parquet flow-log files (AWS column names and types), from a path or from stdin', async () => {
+    const path = join(dir, 'flows.parquet');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    // the v2 columns with AWS's Parquet types; account_id as INT64 too, as some writers store it
+    await db.run(
+      `COPY (SELECT * FROM (VALUES
+         (2::INTEGER, '012345678901', 'eni-1235b8ca123456789', '172.31.16.139', '172.31.16.21', 20641, 22, 6, 20::BIGINT, 4249::BIGINT, 1418530010::BIGINT, 1418530070::BIGINT, 'ACCEPT', 'OK', 7::BIGINT),
+         (2::INTEGER, '123456789010', 'eni-1235b8ca123456789', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1431280876::BIGINT, 1431280934::BIGINT, NULL, 'NODATA', 7::BIGINT))
+       AS t(version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, "start", "end", action, log_status, vpc_id))
+       TO '${path}' (FORMAT parquet)`,
+    );
+    db.closeSync();
+    const fromPath = await run(['flows.parquet']);
+    expect(fromPath.code).toBe(0);
+    expect(fromPath.json[0]).toEqual({
+      version: 2,
+      'account-id': '012345678901',
+      'interface-id': 'eni-1235b8ca123456789',
+      srcaddr: '172.31.16.139',
+      dstaddr: '172.31.16.21',
+      srcport: 20641,
+      dstport: 22,
+      protocol: 6,
+      packets: 20,
+      bytes: 4249,
+      start: 1418530010,
+      end: 1418530070,
+      action: 'ACCEPT',
+      'log-status': 'OK',
+      'vpc-id': '7', // a string field stays a string whatever the column type
+    });
+    expect(fromPath.json[1]).toMatchObject({
+      srcaddr: null,
+      bytes: null,
+      action: null,
+      'log-status': 'NODATA',
+    });
+    const piped = await run(['-'], gzipSync(readFileSync(path)));
+    expect(piped.json).toEqual(fromPath.json);
+    const broken = await run([file('broken.parquet', readFileSync(path).subarray(0, 100))]);
+    expect(broken.code).toBe(1);
+    expect(broken.err).toContain('broken.parquet: not a readable Parquet file');
   });
 
   it('reads headerless Transit Gateway default-format records (36 fields) and accepts --format tgw-default', async () => {

@@ -31,7 +31,14 @@ export interface InputResult {
   closed: boolean;
 }
 
-type Kind = 'text' | 'export' | 'cloudwatch';
+/** One input: a file (with its path) or standard input. */
+export interface ParseInput {
+  readonly name: string;
+  readonly stream: Readable;
+  readonly path?: string;
+}
+
+type Kind = 'text' | 'export' | 'cloudwatch' | 'parquet';
 
 /** The decompressed bytes and what they hold, judged from their first line (or first 4 KiB). */
 async function open(stream: Readable): Promise<{ kind: Kind; chunks: AsyncIterable<Uint8Array> }> {
@@ -51,6 +58,7 @@ async function open(stream: Readable): Promise<{ kind: Kind; chunks: AsyncIterab
     yield* { [Symbol.asyncIterator]: () => text };
   }
   const first = Buffer.concat(head);
+  if (first.subarray(0, 4).toString('latin1') === 'PAR1') return { kind: 'parquet', chunks: all() };
   if (looksLikeCloudWatchMessages(first)) return { kind: 'cloudwatch', chunks: all() };
   if (startsWithExportTimestamp(first)) return { kind: 'export', chunks: stripExportTimestamps(all()) };
   return { kind: 'text', chunks: all() };
@@ -71,8 +79,7 @@ function assumedNotice(name: string, format: FlowLogFormat): string {
  * corrupt gzip stream on stderr and returns `unreadable`.
  */
 export async function parseInput(
-  name: string,
-  stream: Readable,
+  { name, stream, path }: ParseInput,
   format: FlowLogFormat | undefined,
   io: Io,
 ): Promise<InputResult> {
@@ -80,7 +87,10 @@ export async function parseInput(
   const target: Target = { name, format, io, result };
   try {
     const { kind, chunks } = await open(stream);
-    if (kind === 'cloudwatch') {
+    if (kind === 'parquet') {
+      const { printParquet } = await import('./parse-parquet.js'); // loads DuckDB only for Parquet
+      await printParquet(path, chunks, target);
+    } else if (kind === 'cloudwatch') {
       io.err(
         `${name}: CloudWatch Logs subscription messages; parsing the flow-log records in their log events\n`,
       );
@@ -102,7 +112,7 @@ export async function parseInput(
 }
 
 /** What the printers share: the input's name, the --format, where to write and the counters to update. */
-interface Target {
+export interface Target {
   readonly name: string;
   readonly format: FlowLogFormat | undefined;
   readonly io: Io;

@@ -1,11 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: flow-log format strings are written ${field}
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { FlowLogFormat, FormatError } from '@flowlake/flowlogs';
 import { ExitCode, FlowlakeError } from '../errors.js';
 import type { Io } from '../io.js';
-import { parseInput } from './parse-input.js';
+import { type ParseInput, parseInput } from './parse-input.js';
 import type { CommandSpec } from './types.js';
 
 const FORMAT_HINT =
@@ -26,7 +25,8 @@ recognised: VPC (version 2, 14 fields) and Transit Gateway (version 6, 36 fields
 CloudWatch Logs exports (create-export-task: '<ISO timestamp> <record>' per line) are recognised and the
 timestamps dropped. CloudWatch Logs subscription messages are read too: S3 objects Firehose wrote from a
 subscription without a transform (gzip JSON documents back to back), the same decompressed, or one base64 record
-'data' per line; each log event of a DATA_MESSAGE is one record (--format or a default format).
+'data' per line; each log event of a DATA_MESSAGE is one record (--format or a default format). Parquet
+flow-log files (FileFormat=parquet, or 'flowlake convert' output) are read with their own column names.
 Output: one JSON object per record, keys as AWS names them ('log-status'), '-' as null, integer fields as numbers. Bad lines go to stderr as file:line: reason, then a
 summary; with --strict any bad line makes the exit code 1.
 `;
@@ -50,7 +50,7 @@ export function parseFormatOption(text: string): FlowLogFormat {
   }
 }
 
-function openInput(file: string, io: Io): { name: string; stream: Readable } {
+function openInput(file: string, io: Io): ParseInput {
   if (file === '-') return { name: '<stdin>', stream: io.stdin };
   const path = resolve(io.cwd, file);
   if (!existsSync(path)) {
@@ -63,13 +63,13 @@ function openInput(file: string, io: Io): { name: string; stream: Readable } {
       hint: 'pass the files inside it, e.g. dir/*.log.gz',
     });
   }
-  return { name: file, stream: createReadStream(path, { highWaterMark: 1 << 20 }) };
+  return { name: file, path, stream: createReadStream(path, { highWaterMark: 1 << 20 }) };
 }
 
 /** `flowlake parse`: flow-log text (plain or gzip, header or --format) to JSON lines. */
 export const parseCommand: CommandSpec = {
   name: 'parse',
-  summary: 'Parse flow-log files (text or .gz, S3 header or --format) into one JSON object per record',
+  summary: 'Parse flow-log files (text, .gz, Parquet, CloudWatch Logs exports or messages) into JSON lines',
   configure: (cmd) =>
     cmd
       .description(
@@ -91,10 +91,11 @@ export const parseCommand: CommandSpec = {
     let bad = 0;
     let failed = 0;
     let closed = false;
-    for (const { name, stream } of inputs) {
+    for (const input of inputs) {
+      const { name, stream } = input;
       if (closed) break;
       try {
-        const r = await parseInput(name, stream, format, io);
+        const r = await parseInput(input, format, io);
         records += r.records;
         bad += r.bad;
         closed = r.closed;
