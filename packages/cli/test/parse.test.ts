@@ -13,6 +13,23 @@ const HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 const SSH =
   '2 012345678901 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
+/** SSH parsed: integers as numbers, account-id (leading zero) and the rest as strings. */
+const SSH_RECORD = {
+  version: 2,
+  'account-id': '012345678901',
+  'interface-id': 'eni-1235b8ca123456789',
+  srcaddr: '172.31.16.139',
+  dstaddr: '172.31.16.21',
+  srcport: 20641,
+  dstport: 22,
+  protocol: 6,
+  packets: 20,
+  bytes: 4249,
+  start: 1418530010,
+  end: 1418530070,
+  action: 'ACCEPT',
+  'log-status': 'OK',
+};
 const NODATA = '2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlake-parse-'));
@@ -38,22 +55,7 @@ describe('flowlake parse', () => {
     const f = file('a.log.gz', gzipSync(`${HEADER}\n${SSH}\n${NODATA}\n`));
     const { code, json, out, err } = await run([f]);
     expect(code).toBe(0);
-    expect(json[0]).toEqual({
-      version: 2,
-      'account-id': '012345678901',
-      'interface-id': 'eni-1235b8ca123456789',
-      srcaddr: '172.31.16.139',
-      dstaddr: '172.31.16.21',
-      srcport: 20641,
-      dstport: 22,
-      protocol: 6,
-      packets: 20,
-      bytes: 4249,
-      start: 1418530010,
-      end: 1418530070,
-      action: 'ACCEPT',
-      'log-status': 'OK',
-    });
+    expect(json[0]).toEqual(SSH_RECORD);
     expect(json[1]).toMatchObject({ srcaddr: null, bytes: null, action: null, 'log-status': 'NODATA' });
     expect(out.startsWith('{"version":2,"account-id":"012345678901"')).toBe(true);
     expect(err).toBe('2 records, 0 bad lines in 1 input\n');
@@ -167,20 +169,7 @@ describe('flowlake parse', () => {
     const fromPath = await run(['flows.parquet']);
     expect(fromPath.code).toBe(0);
     expect(fromPath.json[0]).toEqual({
-      version: 2,
-      'account-id': '012345678901',
-      'interface-id': 'eni-1235b8ca123456789',
-      srcaddr: '172.31.16.139',
-      dstaddr: '172.31.16.21',
-      srcport: 20641,
-      dstport: 22,
-      protocol: 6,
-      packets: 20,
-      bytes: 4249,
-      start: 1418530010,
-      end: 1418530070,
-      action: 'ACCEPT',
-      'log-status': 'OK',
+      ...SSH_RECORD,
       'vpc-id': '7', // a string field stays a string whatever the column type
     });
     expect(fromPath.json[1]).toMatchObject({
