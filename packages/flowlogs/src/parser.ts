@@ -88,10 +88,28 @@ export class FlowBatch {
     readonly capacity: number,
     private readonly plan: Plan,
   ) {
-    this.lines = new Float64Array(capacity);
-    this.ints = new Float64Array(capacity * plan.intCount);
-    this.strStart = new Int32Array(capacity * plan.strCount);
-    this.strEnd = new Int32Array(capacity * plan.strCount);
+    // one slab, not zero-filled up front: the scan writes every row below `count`, clearTail() zeroes the rest
+    const ints = capacity * plan.intCount;
+    const strs = capacity * plan.strCount;
+    const slab = Buffer.allocUnsafeSlow(8 * (capacity + ints) + 8 * strs).buffer;
+    this.lines = new Float64Array(slab, 0, capacity);
+    this.ints = new Float64Array(slab, 8 * capacity, ints);
+    this.strStart = new Int32Array(slab, 8 * (capacity + ints), strs);
+    this.strEnd = new Int32Array(slab, 8 * (capacity + ints) + 4 * strs, strs);
+  }
+
+  /** @internal Zeroes the rows from `count` on (the slab is not zero-filled), once the scan is done. */
+  clearTail(): this {
+    const cap = this.capacity;
+    const from = this.count;
+    if (from === cap) return this;
+    this.lines.fill(0, from);
+    for (let s = 0; s < this.plan.intCount; s++) this.ints.fill(0, s * cap + from, (s + 1) * cap);
+    for (let s = 0; s < this.plan.strCount; s++) {
+      this.strStart.fill(0, s * cap + from, (s + 1) * cap);
+      this.strEnd.fill(0, s * cap + from, (s + 1) * cap);
+    }
+    return this;
   }
 
   /**
@@ -325,7 +343,7 @@ export class FlowLogParser {
     if (tail) {
       const batch = this.newBatch(tail, tail.length, 1);
       this.plan.scan(batch, tail, 0, tail.length, line, onBad);
-      yield batch;
+      yield batch.clearTail();
     }
   }
 
@@ -350,7 +368,7 @@ export class FlowLogParser {
   private observe(batch: FlowBatch, start: number): FlowBatch {
     const lines = batch.nextLine - batch.firstLine;
     if (lines > 64) this.bytesPerLine = Math.max(2 * this.plan.n, (batch.end - start) / lines);
-    return batch;
+    return batch.clearTail();
   }
 }
 

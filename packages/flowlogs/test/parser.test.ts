@@ -120,6 +120,20 @@ describe('FlowLogParser.parseLine', () => {
 });
 
 describe('FlowLogParser.parseBuffer', () => {
+  it('leaves zeros, not stale memory, in the rows of a batch beyond its count', () => {
+    for (const kernel of ['js', 'wasm'] as const) {
+      const p = new FlowLogParser(FlowLogFormat.DEFAULT, { kernel });
+      // a first batch fills recycled memory with non-zero values; the next one has spare rows
+      for (let i = 0; i < 3; i++) [...p.parseBuffer(Buffer.from(`${SSH}\n`.repeat(4000)))];
+      const [b] = [...p.parseBuffer(Buffer.from(`${SSH}\n\n# note\n${SSH}\n`))];
+      expect(b.count).toBe(2);
+      expect(b.capacity).toBeGreaterThan(2);
+      expect([...b.lines.subarray(b.count)].every((x) => x === 0)).toBe(true);
+      for (const col of [b.ints, b.strStart, b.strEnd])
+        expect(col.filter((x) => x !== 0).length).toBeLessThan(40);
+    }
+  });
+
   const text = [
     FlowLogFormat.DEFAULT.header(),
     SSH,

@@ -121,6 +121,81 @@ describe('WebAssembly SIMD scanner', () => {
     });
   }
 
+  it('agrees on large mostly-plain input (whole clean segments), with rare damage of every kind', () => {
+    // the kernel fills clean 16 KiB segments column by column and re-scans a segment line by line when anything in
+    // it is odd: here most segments are clean, a few carry one damaged line (a line split in two whose halves
+    // together have n fields, a tab or control byte instead of a space, a bad integer found only while converting)
+    const split = (l: string) => {
+      const spaces = [...l.matchAll(/ /g)].map((m) => m.index ?? 0);
+      const at = spaces[Math.floor(spaces.length / 2)];
+      return `${l.slice(0, at)}\n${l.slice(at + 1)}`;
+    };
+    const rare = fc.constantFrom(
+      split,
+      (l: string) => l.replace(' ', '\t'),
+      (l: string) => l.replace(' ', '\u000b'),
+      (l: string) => l.replace(/ \d+ /, ' 12a '),
+      (l: string) => l.replace(/ \d+ /, ' 9999999999999999 '),
+      (l: string) => l.replace(/ \d+ /, ' 9007199254740992 '),
+      (l: string) => l.replace(/ \d+ /, ' 12345678901234567 '),
+      (l: string) => l.replace(/ \d+ /, ' -- '),
+      (l: string) => l.replace(/ \d+ /, ' x '),
+      (l: string) => l.replace(/ [^ ]+ /, '  '),
+      (l: string) => `#${l}`,
+      (l: string) => `${l}\r`,
+      () => '',
+    );
+    const values = fc.oneof(
+      fc.constantFrom(0, 7, 1234, 12345, 99999999, 100000000, 1772323200, 999999999999999, 2 ** 53 - 1),
+      fc.nat(),
+      fc.maxSafeNat(),
+    );
+    for (const format of [V2, V5]) {
+      const record = fc
+        .tuple(
+          ...format.fields.map((f) =>
+            f.type === 'string'
+              ? fc.option(token, { nil: null, freq: 20 })
+              : fc.option(values, { nil: null, freq: 8 }),
+          ),
+        )
+        .map((v) => formatRecord(Object.fromEntries(format.names.map((n, i) => [n, v[i]])), format));
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(record, fc.oneof({ arbitrary: fc.constant(undefined), weight: 300 }, rare)), {
+            minLength: 200,
+            maxLength: 1500,
+          }),
+          fc.option(fc.integer({ min: 50, max: 700 }), { nil: undefined }),
+          (rows, maxRows) => {
+            const lines = rows.map(([l, d]) => (d ? d(l) : l));
+            const { js, wasm } = both(format, Buffer.from(`${lines.join('\n')}\n`), maxRows);
+            expect(wasm).toEqual(js);
+          },
+        ),
+        { numRuns: 12, endOnFailure: true },
+      );
+    }
+  });
+
+  it('agrees when the one odd line straddles the boundary of two 16 KiB kernel segments', () => {
+    const line =
+      '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
+    const damages = [(l: string) => l.replace(' 123456789010 ', '  '), (l: string) => l.replace(' ', '\t')];
+    for (const damage of damages) {
+      for (let shift = 0; shift < line.length + 1; shift += 3) {
+        const lines = [line.replace('eni-', `eni-${'x'.repeat(shift)}`), ...Array(200).fill(line)];
+        let at = 0;
+        let i = 0;
+        while (at + lines[i].length + 1 <= 16384) at += lines[i++].length + 1;
+        lines[i] = damage(lines[i]); // starts before byte 16384, ends after it
+        const { js, wasm } = both(V2, Buffer.from(`${lines.join('\n')}\n`));
+        expect(wasm).toEqual(js);
+        expect(wasm[0].errors).toHaveLength(damage === damages[0] ? 1 : 0);
+      }
+    }
+  });
+
   it('parses plain lines itself and agrees on values', () => {
     const line =
       '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
