@@ -150,7 +150,7 @@ describe('WebAssembly SIMD scanner', () => {
       fc.nat(),
       fc.maxSafeNat(),
     );
-    for (const format of [V2, V5]) {
+    for (const format of [V2, V5, ALL]) {
       const record = fc
         .tuple(
           ...format.fields.map((f) =>
