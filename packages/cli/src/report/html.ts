@@ -115,7 +115,8 @@ const scans = [
 ].sort((a, b) => a.n - b.n);
 chart('chart-scans', {
   legend: { data: ['hosts on one port', 'ports on one host'] },
-  xAxis: { type: 'value', name: 'distinct targets' },
+  grid: { left: 8, right: 24, top: 48, bottom: 28, containLabel: true },
+  xAxis: { type: 'value', name: 'distinct targets', nameLocation: 'middle', nameGap: 26 },
   yAxis: { type: 'category', data: scans.map((s) => s.label) },
   series: ['hosts on one port', 'ports on one host'].map((k, i) => ({
     name: k, type: 'bar', stack: 's', color: i ? '#f0ad4e' : '#8e44ad',
@@ -125,7 +126,12 @@ chart('chart-scans', {
 chart('chart-egress', {
   tooltip: { trigger: 'axis', valueFormatter: fmtBytes },
   xAxis: { type: 'category', data: data.egressByAccount.map((r) => r.account), axisLabel: { rotate: 30 } },
-  yAxis: { type: 'log', logBase: 10, min: 1, axisLabel: { formatter: fmtBytes } },
+  // ticks at powers of 1024 (1 KB, 1 MB, 1 GB ...), the range cut to the decades the data spans
+  yAxis: {
+    type: 'log', logBase: 1024, axisLabel: { formatter: fmtBytes },
+    min: (v) => Math.pow(1024, Math.floor(Math.log(Math.max(v.min, 1)) / Math.log(1024))),
+    max: (v) => Math.pow(1024, Math.floor(Math.log(Math.max(v.max, 1)) / Math.log(1024)) + 1),
+  },
   series: [{ type: 'bar', data: data.egressByAccount.map((r) => Math.max(r.bytes, 1)), color: '#5cb85c' }],
 });
 window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
