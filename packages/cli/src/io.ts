@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 
 /** Where a command reads and writes: results to `out`, progress and diagnostics to `err`. */
 export interface Io {
-  /** Results (table, JSON, CSV). */
-  readonly out: (text: string) => void;
+  /** Results (table, JSON, CSV): text, or UTF-8 bytes (not reused by the caller afterwards). */
+  readonly out: (text: string | Uint8Array) => void;
   /** Progress, warnings, errors. */
   readonly err: (text: string) => void;
   /** Standard input, for commands that read it. */
@@ -69,7 +69,7 @@ export function memoryIo(
   const err: string[] = [];
   return {
     out: (t) => {
-      out.push(t);
+      out.push(typeof t === 'string' ? t : Buffer.from(t.buffer, t.byteOffset, t.length).toString('utf8'));
     },
     err: (t) => {
       err.push(t);

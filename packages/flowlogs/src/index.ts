@@ -1,3 +1,4 @@
+export * from './batch-json.js';
 export * from './cloudwatch-payload.js';
 export * from './fields.js';
 export * from './format.js';

@@ -1,11 +1,9 @@
 import { Option } from 'commander';
 import { positiveInt } from '../analysis/options.js';
-import { AuditClients } from '../audit/clients.js';
-import { planFromConfig } from '../audit/config-plan.js';
-import { listOrgAccounts, type OrgAccount } from '../audit/org-accounts.js';
+import type { AuditClients } from '../audit/clients.js';
+import type { OrgAccount } from '../audit/org-accounts.js';
 import { type AuditFlags, parseAccounts, planFromFlags, validateFlags } from '../audit/plan.js';
 import { AUDIT_OUTPUTS, renderAudit } from '../audit/render.js';
-import { runAudit } from '../audit/run.js';
 import type { AuditPlan } from '../audit/types.js';
 import { ExitCode, FlowlakeError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -35,6 +33,7 @@ async function accountsFromFlags(flags: AuditFlags, clients: AuditClients, io: I
   if (explicit) return explicit.map((id) => ({ id }));
   io.err('Listing the organization accounts...\n');
   const org = clients.organizations();
+  const { listOrgAccounts } = await import('../audit/org-accounts.js');
   try {
     return await listOrgAccounts(org);
   } catch (e) {
@@ -124,6 +123,12 @@ export const auditCommand: CommandSpec = {
       maxAge: opts.maxAge,
     };
     validateFlags(flags, opts.config !== undefined);
+    // the AWS SDK clients are loaded only to audit (fast start for every other command)
+    const [{ AuditClients }, { planFromConfig }, { runAudit }] = await Promise.all([
+      import('../audit/clients.js'),
+      import('../audit/config-plan.js'),
+      import('../audit/run.js'),
+    ]);
     const clients = new AuditClients({ maxAttempts: opts.maxAttempts });
     let plan: AuditPlan;
     if (opts.config !== undefined) {

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { convertStore } from '../analysis/convert.js';
 import { FlowlakeError } from '../errors.js';
 import type { CommandSpec } from './types.js';
 
@@ -39,6 +38,7 @@ export const convertCommand: CommandSpec = {
     const out = resolve(io.cwd, opts.out ?? opts.store);
     const started = performance.now();
     const from = opts.compact ? 'parquet' : 'text';
+    const { convertStore } = await import('../analysis/convert.js'); // DuckDB: loaded only to run
     const r = await convertStore({ store, out, from, perHour: Boolean(opts.perHour) });
     if (r.inputFiles === 0) {
       throw new FlowlakeError('EmptyStore', `no ${from} flow-log files under '${store}'`, {

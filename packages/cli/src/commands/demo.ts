@@ -1,4 +1,4 @@
-import { type DemoResult, runDemo } from '../demo/run.js';
+import type { DemoResult } from '../demo/run.js';
 import { FlowlakeError } from '../errors.js';
 import { renderRows } from '../output/table.js';
 import type { CommandSpec } from './types.js';
@@ -87,6 +87,7 @@ export const demoCommand: CommandSpec = {
       .option('--seed <seed>', 'generator seed (same seed, same traffic)', 'flowlake-demo')
       .addHelpText('after', EXAMPLES),
   run: async (_args, opts, io) => {
+    const { runDemo } = await import('../demo/run.js'); // aws-cdk-lib and DuckDB: loaded only to run
     const result = await runDemo(
       { hours: opts.hours, accounts: opts.accounts, out: opts.out, seed: opts.seed },
       io,

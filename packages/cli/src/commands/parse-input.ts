@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import {
+  batchJsonLines,
   DecompressError,
   decompress,
   defaultFormatOf,
@@ -133,11 +134,7 @@ async function printText(
     for await (const batch of reader.batches()) {
       if (!noticed && reader.formatAssumed && reader.format) io.err(assumedNotice(name, reader.format));
       noticed = true;
-      if (batch.count > 0) {
-        let text = '';
-        for (let r = 0; r < batch.count; r++) text += `${JSON.stringify(batch.record(r))}\n`;
-        io.out(text);
-      }
+      if (batch.count > 0) io.out(batchJsonLines(batch));
       if (io.drain && !(await io.drain())) {
         result.closed = true;
         break;

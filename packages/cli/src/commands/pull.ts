@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { listOption, parseTime, positiveInt } from '../analysis/options.js';
-import { pullStore } from '../analysis/pull.js';
 import { FlowlakeError } from '../errors.js';
 import type { CommandSpec } from './types.js';
 
@@ -59,6 +57,10 @@ export const pullCommand: CommandSpec = {
     process.once('SIGINT', onSigint);
     try {
       const store = resolve(io.cwd, opts.store);
+      const [{ S3Client }, { pullStore }] = await Promise.all([
+        import('@aws-sdk/client-s3'),
+        import('../analysis/pull.js'),
+      ]);
       const result = await pullStore({
         client: new S3Client({}),
         bucket: opts.bucket,

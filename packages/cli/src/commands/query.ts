@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
   type CatalogQuery,
   QUERY_BY_NAME,
@@ -11,12 +10,9 @@ import {
   validateParams,
 } from '@flowlake/constructs/analytics/queries';
 import { Option } from 'commander';
-import { AthenaEngine } from '../analysis/athena-engine.js';
-import { LocalEngine } from '../analysis/local-engine.js';
 import { listOption, parseTime, positiveInt, usageError } from '../analysis/options.js';
 import { scanStore } from '../analysis/store.js';
 import { rowObjects } from '../analysis/types.js';
-import { listOrgAccounts } from '../audit/org-accounts.js';
 import { FlowlakeError } from '../errors.js';
 import type { Io } from '../io.js';
 import { OUTPUT_FORMATS, renderRows } from '../output/table.js';
@@ -103,6 +99,31 @@ export async function paramsFromOptions(
   };
 }
 
+/** The Athena engine for the options (its SDK clients loaded on demand). */
+async function athenaEngine(opts: {
+  workgroup: string;
+  database: string;
+  table: string;
+  cloudtrailTable: string;
+  guarddutyTable: string;
+  perHour: boolean;
+}) {
+  const [{ AthenaEngine }, { OrganizationsClient }, { listOrgAccounts }] = await Promise.all([
+    import('../analysis/athena-engine.js'),
+    import('@aws-sdk/client-organizations'),
+    import('../audit/org-accounts.js'),
+  ]);
+  return new AthenaEngine({
+    workGroup: opts.workgroup,
+    database: opts.database,
+    table: opts.table,
+    cloudTrailTable: opts.cloudtrailTable,
+    guardDutyTable: opts.guarddutyTable,
+    perHour: opts.perHour,
+    resolveAccounts: async () => (await listOrgAccounts(new OrganizationsClient({}))).map((a) => a.id),
+  });
+}
+
 function formatBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = n;
@@ -182,21 +203,14 @@ export const queryCommand: CommandSpec = {
     const controller = new AbortController();
     const onSigint = () => controller.abort(new FlowlakeError('Interrupted', 'interrupted; query cancelled'));
     process.once('SIGINT', onSigint);
+    // each engine's SDK / DuckDB is loaded only when it runs (fast start for every other command)
     const engine = local
-      ? new LocalEngine({ store: opts.store })
-      : new AthenaEngine({
-          workGroup: opts.workgroup,
-          database: opts.database,
-          table: opts.table,
-          cloudTrailTable: opts.cloudtrailTable,
-          guardDutyTable: opts.guarddutyTable,
-          perHour: opts.perHour,
-          resolveAccounts: async () => (await listOrgAccounts(new OrganizationsClient({}))).map((a) => a.id),
-        });
+      ? new (await import('../analysis/local-engine.js')).LocalEngine({ store: opts.store })
+      : await athenaEngine(opts);
     try {
       if (opts.printSql) {
         io.out(
-          `${engine instanceof AthenaEngine ? await engine.render(query, params) : await (engine as LocalEngine).renderSql(query, params)}\n`,
+          `${'render' in engine ? await engine.render(query, params) : await engine.renderSql(query, params)}\n`,
         );
         return 0;
       }

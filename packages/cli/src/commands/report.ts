@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { listOption, usageError } from '../analysis/options.js';
-import { collectReportData } from '../report/data.js';
 import { renderReportHtml } from '../report/html.js';
 import { paramsFromOptions } from './query.js';
 import type { CommandSpec } from './types.js';
@@ -33,6 +32,7 @@ export const reportCommand: CommandSpec = {
   run: async (_args, opts, io) => {
     const store = resolve(io.cwd, opts.store);
     const params = await paramsFromOptions(opts, { store });
+    const { collectReportData } = await import('../report/data.js'); // DuckDB: loaded only to run
     const data = await collectReportData(store, params).catch(usageError);
     const out = resolve(io.cwd, opts.out);
     await writeFile(out, renderReportHtml(data));

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { synthAssembly } from '../app/index.js';
 import { renderPlanSummary } from '../app/summary.js';
 import { ExitCode } from '../errors.js';
 import { printIssues, readConfigOption } from './config-io.js';
@@ -43,6 +42,7 @@ export const synthCommand: CommandSpec = {
     if (issues.length > 0 && !opts.quiet) printIssues(opts.config, issues, io);
     const started = performance.now();
     if (!opts.quiet) io.err(`synthesizing ${opts.config} ...\n`);
+    const { synthAssembly } = await import('../app/index.js'); // aws-cdk-lib: loaded only to synthesize
     const { plan, outdir } = synthAssembly(config, resolve(io.cwd, opts.out), {
       validateTemplates: opts.cfnValidate === true,
     });
