@@ -2,8 +2,10 @@
  * Parse throughput: `npm run bench -- parse [--regen]`. On the same generated ~100 MB (uncompressed) v2 and v5
  * `.log.gz` files, measures records/s of
  *   (a) the floor: gunzip + newline scan only,
- *   (b) flowlake: readFlowLogText().batches() (gunzip + full parse of every field) summing `bytes`, with the
- *       default scanner (WebAssembly SIMD kernel) and, for comparison, the JavaScript-only scanner,
+ *   (b) flowlake: readFlowLogText(gz, { reuseBatches: true }).batches() (gunzip + full parse of every field)
+ *       summing `bytes`, with the default scanner (WebAssembly SIMD kernel) in its reused-batch mode (columns in
+ *       wasm memory, written in place, valid until the next batch), and, for comparison, the default safe mode
+ *       (fresh columns per batch) and the JavaScript-only scanner (safe mode),
  *   (c) DuckDB read_csv on the same file, every column typed, count(*) + sum(bytes), threads=1.
  * Rates are records per CPU second of the whole process (user + system, all threads): zlib streams inflate on the
  * libuv pool, so wall-clock time would hide a second core. Best of 7 interleaved runs after a warm-up run (the
@@ -123,10 +125,10 @@ async function floor(gz: Buffer) {
   return { records: records - 1, check: 0 }; // minus the header line
 }
 
-async function flowlake(gz: Buffer, kernel?: 'js') {
+async function flowlake(gz: Buffer, opts: { kernel?: 'js'; reuseBatches?: boolean }) {
   let records = 0;
   let check = 0;
-  for await (const batch of readFlowLogText(gz, { kernel }).batches()) {
+  for await (const batch of readFlowLogText(gz, opts).batches()) {
     records += batch.count;
     const bytes = batch.column('bytes');
     for (let i = 0; i < bytes.length; i++) {
@@ -180,17 +182,23 @@ export default async function bench(args: string[]): Promise<void> {
   const ours = new Map<string, Run[]>();
   for (const name of names) {
     const gz = readFileSync(paths[name]);
-    const [a, b, j] = await best(7, [() => floor(gz), () => flowlake(gz), () => flowlake(gz, 'js')]);
+    const [a, b, s, j] = await best(7, [
+      () => floor(gz),
+      () => flowlake(gz, { reuseBatches: true }),
+      () => flowlake(gz, {}),
+      () => flowlake(gz, { kernel: 'js' }),
+    ]);
     const [o] = await best(3, [() => flowlakeObjects(gz)]);
-    ours.set(name, [a, b, j, o]);
+    ours.set(name, [a, b, s, j, o]);
   }
   for (const name of names) {
     const path = paths[name];
     const gz = readFileSync(path);
-    const [a, b, j, o] = ours.get(name) as Run[];
+    const [a, b, s, j, o] = ours.get(name) as Run[];
     const [c] = await best(5, [() => duckdb(path, FORMATS[name], 1)]);
-    const differ = a.records !== b.records || b.records !== c.records || j.records !== b.records;
-    if (differ || b.check !== c.check || o.check !== b.check || j.check !== b.check) {
+    const differ =
+      a.records !== b.records || b.records !== c.records || j.records !== b.records || s.records !== b.records;
+    if (differ || b.check !== c.check || o.check !== b.check || j.check !== b.check || s.check !== b.check) {
       throw new Error(
         `results differ: floor ${a.records}, flowlake ${b.records}/${b.check}, duckdb ${c.records}/${c.check}`,
       );
@@ -200,17 +208,21 @@ export default async function bench(args: string[]): Promise<void> {
       flowlake_rps: rate(b),
       duckdb_rps: rate(c),
       flowlake_vs_floor: +(rate(b) / rate(a)).toFixed(3),
+      flowlake_safe_rps: rate(s),
+      flowlake_safe_vs_floor: +(rate(s) / rate(a)).toFixed(3),
       flowlake_vs_duckdb: +(rate(b) / rate(c)).toFixed(2),
       flowlake_objects_rps: rate(o),
       flowlake_js_rps: rate(j),
       inflate_ns_per_record: +((a.cpu / a.records) * 1e9).toFixed(1),
       parse_ns_per_record: +(((b.cpu - a.cpu) / b.records) * 1e9).toFixed(1),
+      parse_safe_ns_per_record: +(((s.cpu - a.cpu) / s.records) * 1e9).toFixed(1),
       parse_js_ns_per_record: +(((j.cpu - a.cpu) / j.records) * 1e9).toFixed(1),
     };
     const text = (await textBytes(gz)) / 1e6;
     for (const [label, r] of [
       ['floor', a],
-      ['flowlake', b],
+      ['flowlake-reused', b],
+      ['flowlake-safe', s],
       ['flowlake-js-only', j],
       ['flowlake-objects', o],
       ['duckdb-1-thread', c],

@@ -18,7 +18,14 @@
 import type { FieldSpec } from './fields.js';
 import type { FlowLogFormat } from './format.js';
 import type { FlowRecord, FlowValue } from './record.js';
-import { KERNEL_MAX_FIELDS, KERNEL_WINDOW, loadKernel, type ScanKernel } from './wasm/kernel.js';
+import {
+  giveBackKernel,
+  KERNEL_MAX_FIELDS,
+  KERNEL_WINDOW,
+  loadKernel,
+  type ScanKernel,
+  takeKernel,
+} from './wasm/kernel.js';
 
 /** A line that could not be parsed. Not an Error: parsers return it (and count it) instead of throwing. */
 export class ParseError {
@@ -54,6 +61,14 @@ const DASH = 45;
 const ZERO = 48;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
+/** @internal The columns of reused batches: `capacity` rows laid out as a batch slab, at `byteOffset`. */
+export interface ColumnRegion {
+  readonly buffer: ArrayBuffer;
+  readonly byteOffset: number;
+  /** Its address in the scan kernel's memory, or -1 when it is not in wasm memory. */
+  readonly addr: number;
+}
+
 /**
  * A batch of parsed records over one Buffer, stored by column. Integer fields are Float64Arrays (NaN for `-`);
  * string fields are byte offsets into the Buffer, decoded when read. Rows are in input order.
@@ -78,6 +93,13 @@ export class FlowBatch {
   readonly strStart: Int32Array;
   /** @internal per string field (by slot): end offsets, column-major. */
   readonly strEnd: Int32Array;
+  /** @internal Address of the columns in the scan kernel's memory; -1 when they are not there. */
+  readonly addr: number;
+  /**
+   * True when the columns are the parser's reused region (option `reuseBatches`): the batch is valid only until
+   * the parser (or reader) makes its next batch, which overwrites them; rows from `count` on hold stale values.
+   */
+  readonly reused: boolean;
 
   constructor(
     /** The parser's format. */
@@ -87,15 +109,19 @@ export class FlowBatch {
     /** Maximum rows. */
     readonly capacity: number,
     private readonly plan: Plan,
+    region?: ColumnRegion,
   ) {
     // one slab, not zero-filled up front: the scan writes every row below `count`, clearTail() zeroes the rest
     const ints = capacity * plan.intCount;
     const strs = capacity * plan.strCount;
-    const slab = Buffer.allocUnsafeSlow(8 * (capacity + ints) + 8 * strs).buffer;
-    this.lines = new Float64Array(slab, 0, capacity);
-    this.ints = new Float64Array(slab, 8 * capacity, ints);
-    this.strStart = new Int32Array(slab, 8 * (capacity + ints), strs);
-    this.strEnd = new Int32Array(slab, 8 * (capacity + ints) + 4 * strs, strs);
+    const slab = region ? region.buffer : Buffer.allocUnsafeSlow(8 * (capacity + ints) + 8 * strs).buffer;
+    const at = region ? region.byteOffset : 0;
+    this.addr = region ? region.addr : -1;
+    this.reused = region !== undefined;
+    this.lines = new Float64Array(slab, at, capacity);
+    this.ints = new Float64Array(slab, at + 8 * capacity, ints);
+    this.strStart = new Int32Array(slab, at + 8 * (capacity + ints), strs);
+    this.strEnd = new Int32Array(slab, at + 8 * (capacity + ints) + 4 * strs, strs);
   }
 
   /** @internal Zeroes the rows from `count` on (the slab is not zero-filled), once the scan is done. */
@@ -258,6 +284,17 @@ export interface FlowLogParserOptions {
    * @default 'auto'
    */
   readonly kernel?: 'auto' | 'wasm' | 'js';
+  /**
+   * Reuse one set of columns for every batch of {@link FlowLogParser.parseBuffer} and
+   * {@link FlowLogParser.parseLines} (like Arrow record batch readers or DuckDB data chunks): a batch is valid only
+   * until the next one is made, which overwrites its columns (copy what you keep, e.g. `record(r)`, `records()`, or
+   * `column(name).slice()`); rows from `count` on hold stale values, not zeros. The batches (counts, values, errors)
+   * are the same as without the option. With the wasm kernel the columns live in the memory of a kernel instance of the parser's own, which
+   * writes them in place: no copy, no allocation per batch, columns that stay in cache. About 4 MiB plus
+   * `maxRows` x 8 bytes x (fields + 1) of memory per parser.
+   * @default false: every batch has columns of its own
+   */
+  readonly reuseBatches?: boolean;
 }
 
 const DEFAULT_KERNEL: 'auto' | 'wasm' | 'js' = 'auto';
@@ -277,6 +314,13 @@ export class FlowLogParser {
   private bytesPerLine: number;
   /** The scanner in use for buffers: `wasm` (WebAssembly SIMD kernel plus JavaScript for odd lines) or `js`. */
   readonly kernel: 'wasm' | 'js';
+  /** See {@link FlowLogParserOptions.reuseBatches}. */
+  readonly reuseBatches: boolean;
+  /** Reuse mode: the kernel instance of this parser (its memory holds the columns). */
+  private own: ScanKernel | undefined;
+  /** Reuse mode with the JavaScript scanner: the columns. */
+  private regionBuffer: ArrayBuffer | undefined;
+  private released = false;
 
   constructor(
     readonly format: FlowLogFormat,
@@ -285,7 +329,14 @@ export class FlowLogParser {
     this.plan = makePlan(format.fields);
     this.bytesPerLine = Math.max(8, this.plan.n * 5);
     const want = opts.kernel ?? DEFAULT_KERNEL;
-    const k = want === 'js' || this.plan.n > KERNEL_MAX_FIELDS ? undefined : loadKernel();
+    this.reuseBatches = opts.reuseBatches === true;
+    const k =
+      want === 'js' || this.plan.n > KERNEL_MAX_FIELDS
+        ? undefined
+        : this.reuseBatches
+          ? takeKernel()
+          : loadKernel();
+    this.own = this.reuseBatches ? k : undefined;
     if (want === 'wasm' && !k) {
       throw new Error(
         this.plan.n > KERNEL_MAX_FIELDS
@@ -341,7 +392,7 @@ export class FlowLogParser {
       yield batch;
     }
     if (tail) {
-      const batch = this.newBatch(tail, tail.length, 1);
+      const batch = new FlowBatch(this.format, tail, 1, this.plan);
       this.plan.scan(batch, tail, 0, tail.length, line, onBad);
       yield batch.clearTail();
     }
@@ -360,15 +411,46 @@ export class FlowLogParser {
 
   private newBatch(buf: Uint8Array, bytes: number, maxRows: number): FlowBatch {
     // Size the batch from the bytes per line seen so far (a batch that fills up stops early and the caller
-    // continues with another), so each batch allocates about what it uses.
+    // continues with another), so each batch allocates about what it uses. Reused columns are sized the same way
+    // (the same batches; and a column stride of exactly maxRows, a power of two, made the columns of a row share
+    // cache sets: v5 was slower than with fresh columns).
     const estimate = Math.ceil((bytes / this.bytesPerLine) * 1.15) + 32;
-    return new FlowBatch(this.format, buf, Math.max(1, Math.min(maxRows, estimate)), this.plan);
+    const rows = Math.max(1, Math.min(maxRows, estimate));
+    if (this.reuseBatches) return new FlowBatch(this.format, buf, rows, this.plan, this.region(rows, bytes));
+    return new FlowBatch(this.format, buf, rows, this.plan);
+  }
+
+  /**
+   * Reuse mode: the columns for a batch of `rows` rows over `bytes` of input (the same memory every time; new
+   * views, cheap). Any growth of the kernel's memory happens here, before the batch's views are made (it detaches
+   * the views of earlier batches, which were valid until now only).
+   */
+  private region(rows: number, bytes: number): ColumnRegion {
+    if (this.released) throw new Error('this parser was released; create another one');
+    const size = 8 * rows * (1 + this.plan.intCount + this.plan.strCount);
+    if (this.own) {
+      const addr = this.own.reserveColumns(size, bytes);
+      return { buffer: this.own.buffer, byteOffset: addr, addr };
+    }
+    if (!this.regionBuffer || this.regionBuffer.byteLength < size)
+      this.regionBuffer = new ArrayBuffer(Math.max(size, (this.regionBuffer?.byteLength ?? 0) * 1.5));
+    return { buffer: this.regionBuffer, byteOffset: 0, addr: -1 };
+  }
+
+  /**
+   * Reuse mode: gives this parser's kernel instance back for other parsers (readers call it when their read
+   * ends). Its batches become invalid and the parser must not parse buffers again.
+   */
+  release(): void {
+    this.released = true;
+    if (this.own) giveBackKernel(this.own);
+    this.own = undefined;
   }
 
   private observe(batch: FlowBatch, start: number): FlowBatch {
     const lines = batch.nextLine - batch.firstLine;
     if (lines > 64) this.bytesPerLine = Math.max(2 * this.plan.n, (batch.end - start) / lines);
-    return batch.clearTail();
+    return batch.reused ? batch : batch.clearTail();
   }
 }
 

@@ -48,6 +48,13 @@ export interface ReadFlowLogTextOptions {
   readonly maxLineBytes?: number;
   /** The parser's buffer scanner (see {@link FlowLogParserOptions.kernel}). @default the parser's default */
   readonly kernel?: FlowLogParserOptions['kernel'];
+  /**
+   * `batches()` yields batches that share one set of columns (see {@link FlowLogParserOptions.reuseBatches}): a
+   * batch is valid only until the next iteration step; copy what you keep. Faster (no copy, no allocation per
+   * batch). `records()` and array iteration build their objects before the next step, so they are unaffected.
+   * @default false: every batch has columns of its own
+   */
+  readonly reuseBatches?: boolean;
 }
 
 /** Counters of one read. */
@@ -79,6 +86,7 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
   /** The first `keepErrors` parse errors. */
   readonly errors: ParseError[] = [];
   private used = false;
+  private parser: FlowLogParser | undefined;
 
   constructor(
     private readonly source: ByteSource,
@@ -96,11 +104,6 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
     if (this.used) throw new Error('a FlowLogTextReader can be iterated only once');
     this.used = true;
     const stats = this.stats;
-    const maxRows = this.opts.maxRows ?? 65536;
-    const keep = this.opts.keepErrors ?? 100;
-    const onError = this.opts.onError;
-    let parser: FlowLogParser | undefined;
-    let line = 1;
     const chunks = decompress(this.source, {
       readAhead: this.opts.readAhead ?? 4 << 20,
       onInputBytes: (n) => (stats.bytesIn += n),
@@ -111,7 +114,22 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
         yield c;
       }
     };
-    for await (const run of splitLines(counted(), this.opts.maxLineBytes ?? MAX_LINE_BYTES)) {
+    try {
+      yield* this.parseRuns(splitLines(counted(), this.opts.maxLineBytes ?? MAX_LINE_BYTES));
+    } finally {
+      this.parser?.release();
+    }
+  }
+
+  /** Parses the line runs into batches (the parser is made at the header). */
+  private async *parseRuns(runs: AsyncIterable<LineRun>): AsyncGenerator<FlowBatch> {
+    const stats = this.stats;
+    const maxRows = this.opts.maxRows ?? 65536;
+    const keep = this.opts.keepErrors ?? 100;
+    const onError = this.opts.onError;
+    let line = 1;
+    let parser: FlowLogParser | undefined;
+    for await (const run of runs) {
       let start = run.start;
       if (!parser) {
         start = this.readHeader(run);
@@ -122,7 +140,11 @@ export class FlowLogTextReader implements AsyncIterable<FlowRecord[]> {
               'e.g. FlowLogFormat.DEFAULT for the 14 version-2 fields)',
           );
         }
-        parser = new FlowLogParser(this.format, { kernel: this.opts.kernel });
+        parser = new FlowLogParser(this.format, {
+          kernel: this.opts.kernel,
+          reuseBatches: this.opts.reuseBatches,
+        });
+        this.parser = parser;
       }
       while (start < run.end) {
         const batch = parser.parseLines(run.buf, start, run.end, line, maxRows);

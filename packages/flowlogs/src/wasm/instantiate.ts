@@ -20,10 +20,17 @@ export interface WasmMemory {
 export function instantiateEmbedded(base64: string): unknown {
   const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   try {
-    const bytes = Buffer.from(base64, 'base64');
-    if (!wasm?.validate(bytes)) return undefined;
-    return new wasm.Instance(new wasm.Module(bytes), {}).exports;
+    let module = MODULES.get(base64);
+    if (module === undefined) {
+      const bytes = Buffer.from(base64, 'base64');
+      module = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
+      MODULES.set(base64, module);
+    }
+    return module && wasm ? new wasm.Instance(module, {}).exports : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** Compiled modules by source (null: rejected), so further instances skip compiling. */
+const MODULES = new Map<string, object | null>();

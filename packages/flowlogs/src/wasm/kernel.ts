@@ -32,12 +32,17 @@ export interface KernelLayout {
   readonly strCount: number;
 }
 
-/** Where the kernel writes: the batch's columns (column-major, `capacity` rows per column), from row `row`. */
+/**
+ * Where the kernel writes: the batch's columns (column-major, `capacity` rows per column), from row `row`. When
+ * `addr` is not -1 the columns are this kernel's column region (see {@link ScanKernel.reserveColumns}), at that
+ * address, laid out as a batch slab (lines, ints, string starts, string ends), and the kernel writes them there.
+ */
 export interface KernelTarget {
   readonly capacity: number;
   readonly ints: Float64Array;
   readonly strStart: Int32Array;
   readonly strEnd: Int32Array;
+  readonly addr: number;
 }
 
 /** What one call did. */
@@ -57,16 +62,40 @@ export class ScanKernel {
   private i32: Int32Array;
   private readonly planAddr: number;
   private readonly resultAddr: number;
-  private readonly input: number;
+  private readonly heap: number;
+  private input: number;
+  /** Bytes for columns at `heap`, before the input ({@link reserveColumns}); 0 for the shared kernel. */
+  private columnRoom = 0;
   private readonly step: KernelStep = { rows: 0, end: 0, stopped: false };
 
   constructor(private readonly x: Exports) {
     this.planAddr = x.plan();
     this.resultAddr = x.result();
+    this.heap = align(Number(x.__heap_base.value), 64);
     // 16 readable bytes before the input (the digit loader reads back), 64 after it (the block loader reads ahead)
-    this.input = align(Number(x.__heap_base.value), 64) + 64;
+    this.input = this.heap + 64;
     this.u8 = this.u32 = this.f64 = this.i32 = undefined as never;
     this.views();
+  }
+
+  /** The kernel's memory (a new ArrayBuffer after each growth; views over an old one are detached). */
+  get buffer(): ArrayBuffer {
+    return this.x.memory.buffer;
+  }
+
+  /**
+   * Makes room for `columnBytes` of columns at a fixed address (returned; the room only grows, keeping its
+   * contents) and for an input of up to `inputBytes` after them, growing the memory now if needed, so that
+   * scanning at most that much input never grows it: views over the memory taken after this call stay valid until
+   * the next call (a growth detaches them). Only for a kernel of one's own ({@link takeKernel}), never the shared one.
+   */
+  reserveColumns(columnBytes: number, inputBytes: number): number {
+    if (columnBytes > this.columnRoom) {
+      this.columnRoom = align(Math.max(columnBytes, this.columnRoom * 1.5), 64);
+      this.input = this.heap + this.columnRoom + 64;
+    }
+    this.reserve(this.input + Math.min(inputBytes, KERNEL_WINDOW) + 128);
+    return this.heap;
   }
 
   private views(): void {
@@ -110,10 +139,26 @@ export class ScanKernel {
       }
       len = cut + 1 - pos;
     }
-    const room = t.capacity - row;
-    const ints = align(this.input + len + 64, 8);
-    const strs = ints + layout.intCount * room * 8;
-    this.reserve(strs + layout.strCount * room * 8);
+    const cap = t.capacity;
+    const room = cap - row;
+    const direct = t.addr !== -1;
+    let ints: number;
+    let strs: number;
+    let stride: number;
+    if (direct) {
+      // the batch's columns are in this memory: the kernel writes them in place, from row `row`
+      const regionEnd = t.addr + 8 * cap * (1 + layout.intCount + layout.strCount);
+      if (this.input + len + 64 > this.x.memory.buffer.byteLength || regionEnd > this.input - 16)
+        throw new Error('internal: the column region and the input area of the kernel overlap');
+      ints = t.addr + 8 * cap + 8 * row;
+      strs = t.addr + 8 * cap * (1 + layout.intCount) + 4 * row;
+      stride = cap;
+    } else {
+      ints = align(this.input + len + 64, 8);
+      strs = ints + layout.intCount * room * 8;
+      stride = room;
+      this.reserve(strs + layout.strCount * room * 8);
+    }
     this.u8.set(buf.subarray(pos, pos + len), this.input);
     const u32 = this.u32;
     const p = this.planAddr >>> 2;
@@ -123,17 +168,16 @@ export class ScanKernel {
       const s = layout.slot[f];
       if (layout.isInt[f]) {
         u32[p + 1 + f] = 1;
-        u32[p + 1 + KERNEL_MAX_FIELDS + f] = ints + s * room * 8;
+        u32[p + 1 + KERNEL_MAX_FIELDS + f] = ints + s * stride * 8;
       } else {
         u32[p + 1 + f] = 0;
-        u32[p + 1 + KERNEL_MAX_FIELDS + f] = strs + s * room * 4;
-        u32[p + 1 + 2 * KERNEL_MAX_FIELDS + f] = strs + (layout.strCount + s) * room * 4;
+        u32[p + 1 + KERNEL_MAX_FIELDS + f] = strs + s * stride * 4;
+        u32[p + 1 + 2 * KERNEL_MAX_FIELDS + f] = strs + (layout.strCount + s) * stride * 4;
       }
     }
     const rows = this.x.scan(this.input, len, room, pos);
     const r = this.resultAddr >>> 2;
-    const cap = t.capacity;
-    if (rows > 0) {
+    if (rows > 0 && !direct) {
       for (let s = 0; s < layout.intCount; s++) {
         const at = (ints >>> 3) + s * room;
         t.ints.set(this.f64.subarray(at, at + rows), s * cap + row);
@@ -154,6 +198,26 @@ export class ScanKernel {
 
 function align(x: number, a: number): number {
   return Math.ceil(x / a) * a;
+}
+
+/** Kernel instances given back by their users ({@link giveBackKernel}). */
+const POOL: ScanKernel[] = [];
+
+/**
+ * A kernel instance of one's own (its own memory, no other user), for columns that live in wasm memory
+ * ({@link ScanKernel.reserveColumns}): from the pool, else a new one (grown memory is what costs, ~1 ms per
+ * 10 MB, so instances are pooled). Undefined where WebAssembly SIMD is unavailable.
+ */
+export function takeKernel(): ScanKernel | undefined {
+  const pooled = POOL.pop();
+  if (pooled) return pooled;
+  const exports = instantiateEmbedded(SCAN_WASM_BASE64) as Exports | undefined;
+  return exports ? new ScanKernel(exports) : undefined;
+}
+
+/** Gives a kernel from {@link takeKernel} back for reuse; the giver must not touch it or its memory again. */
+export function giveBackKernel(k: ScanKernel): void {
+  if (POOL.length < 4 && !POOL.includes(k)) POOL.push(k);
 }
 
 let kernel: ScanKernel | null | undefined;
