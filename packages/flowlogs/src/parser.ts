@@ -78,8 +78,9 @@ export class FlowBatch {
   count = 0;
   /** Lines that failed to parse, in input order. */
   readonly errors: ParseError[] = [];
-  /** 1-based input line number of each record. */
-  readonly lines: Float64Array;
+  /** @internal Rows stored by the kernel whose line numbers are not written yet: (row, rows, line) triples. */
+  readonly lineRuns: number[] = [];
+  private readonly lineColumn: Float64Array;
   /** Byte offset where the batch stopped (the start of the first line not consumed). */
   end = 0;
   /** Line number of the first line not consumed. */
@@ -118,7 +119,7 @@ export class FlowBatch {
     const at = region ? region.byteOffset : 0;
     this.addr = region ? region.addr : -1;
     this.reused = region !== undefined;
-    this.lines = new Float64Array(slab, at, capacity);
+    this.lineColumn = new Float64Array(slab, at, capacity);
     this.ints = new Float64Array(slab, at + 8 * capacity, ints);
     this.strStart = new Int32Array(slab, at + 8 * (capacity + ints), strs);
     this.strEnd = new Int32Array(slab, at + 8 * (capacity + ints) + 4 * strs, strs);
@@ -129,13 +130,28 @@ export class FlowBatch {
     const cap = this.capacity;
     const from = this.count;
     if (from === cap) return this;
-    this.lines.fill(0, from);
+    this.lineColumn.fill(0, from);
     for (let s = 0; s < this.plan.intCount; s++) this.ints.fill(0, s * cap + from, (s + 1) * cap);
     for (let s = 0; s < this.plan.strCount; s++) {
       this.strStart.fill(0, s * cap + from, (s + 1) * cap);
       this.strEnd.fill(0, s * cap + from, (s + 1) * cap);
     }
     return this;
+  }
+
+  /** 1-based input line number of each record (the rows the kernel stored get theirs on the first read). */
+  get lines(): Float64Array {
+    const runs = this.lineRuns;
+    if (runs.length > 0) {
+      const c = this.lineColumn;
+      for (let i = 0; i < runs.length; i += 3) {
+        const row = runs[i];
+        const line = runs[i + 2];
+        for (let k = 0; k < runs[i + 1]; k++) c[row + k] = line + k;
+      }
+      runs.length = 0;
+    }
+    return this.lineColumn;
   }
 
   /**
@@ -552,12 +568,12 @@ function hybridScanner(kernel: ScanKernel, plan: Plan): Scanner {
     // input with an odd line every few lines costs no more than the JavaScript scanner)
     let window = KERNEL_WINDOW;
     const cap = batch.capacity;
-    const lines = batch.lines;
     while (pos < end && batch.count < cap) {
       const from = pos;
       const step = kernel.scan(plan, batch, batch.count, buf, pos, end, window);
       const rows = step.rows;
-      for (let i = 0, r = batch.count; i < rows; i++) lines[r + i] = line + i;
+      // line numbers of kernel rows are consecutive: written when first read (batch.lines)
+      if (rows > 0) batch.lineRuns.push(batch.count, rows, line);
       batch.count += rows;
       line += rows;
       pos = step.end;
