@@ -1,6 +1,13 @@
-/** Test helper: fast-check arbitraries of flow-log records and lines, valid and damaged. */
+/** Test helper: the formats the scanner tests use, and fast-check arbitraries of their records and lines. */
 import fc from 'fast-check';
-import { type FlowLogFormat, type FlowRecord, formatRecord } from '../src/index.js';
+import { ALL_VPC_FIELDS_V2_V8, FIELDS, FlowLogFormat, type FlowRecord, formatRecord } from '../src/index.js';
+
+export const V2 = FlowLogFormat.DEFAULT;
+/** Every VPC field of versions 2 to 5. */
+export const V5 = FlowLogFormat.fromFields(
+  FIELDS.filter((f) => f.version <= 5 && f.scope !== 'transit-gateway').map((f) => f.name),
+);
+export const ALL = FlowLogFormat.fromFields(ALL_VPC_FIELDS_V2_V8);
 
 export const token = fc.stringMatching(/^[A-Za-z0-9.:_\-/]{1,24}$/).filter((s) => s !== '-');
 export const intValue = fc.oneof(

@@ -1,22 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ALL_VPC_FIELDS_V2_V8,
-  FIELDS,
   type FlowBatch,
-  FlowLogFormat,
+  type FlowLogFormat,
   FlowLogParser,
   formatRecord,
   readFlowLogText,
 } from '../src/index.js';
 import { loadKernel } from '../src/wasm/kernel.js';
-import { linesArb, recordArb, token } from './arbitraries.js';
-
-const V2 = FlowLogFormat.DEFAULT;
-const V5 = FlowLogFormat.fromFields(
-  FIELDS.filter((f) => f.version <= 5 && f.scope !== 'transit-gateway').map((f) => f.name),
-);
-const ALL = FlowLogFormat.fromFields(ALL_VPC_FIELDS_V2_V8);
+import { ALL, linesArb, recordArb, token, V2, V5 } from './arbitraries.js';
 
 /** Everything a batch exposes, for comparing the scanners (taken before the next batch: it may reuse columns). */
 function snapshot(b: FlowBatch) {
