@@ -197,7 +197,10 @@ export default async function bench(args: string[]): Promise<void> {
     const [a, b, s, j, o] = ours.get(name) as Run[];
     const [c] = await best(5, [() => duckdb(path, FORMATS[name], 1)]);
     const differ =
-      a.records !== b.records || b.records !== c.records || j.records !== b.records || s.records !== b.records;
+      a.records !== b.records ||
+      b.records !== c.records ||
+      j.records !== b.records ||
+      s.records !== b.records;
     if (differ || b.check !== c.check || o.check !== b.check || j.check !== b.check || s.check !== b.check) {
       throw new Error(
         `results differ: floor ${a.records}, flowlake ${b.records}/${b.check}, duckdb ${c.records}/${c.check}`,
