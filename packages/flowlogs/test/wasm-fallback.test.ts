@@ -29,6 +29,11 @@ describe('without WebAssembly SIMD', () => {
       const [batch] = [...parser.parseBuffer(Buffer.from(`${LINE}\n${LINE}\r\n`))];
       expect(batch.count).toBe(2);
       expect(Array.from(batch.column('bytes'))).toEqual([4249, 4249]);
+      // reused batches too (their columns are then a plain ArrayBuffer)
+      const reusing = new FlowLogParser(FlowLogFormat.DEFAULT, { reuseBatches: true });
+      expect(reusing.kernel).toBe('js');
+      const b = reusing.parseLines(Buffer.from(`${LINE}\n${LINE}\r\n`), 0, 2 * LINE.length + 3, 1);
+      expect([b.reused, b.count, Array.from(b.column('bytes'))]).toEqual([true, 2, [4249, 4249]]);
       expect(() => new FlowLogParser(FlowLogFormat.DEFAULT, { kernel: 'wasm' })).toThrow(
         'WebAssembly SIMD is not available in this runtime',
       );

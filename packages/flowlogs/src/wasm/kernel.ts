@@ -1,8 +1,12 @@
 /**
  * The WebAssembly SIMD record scanner (source: packages/flowlogs/wasm/scan.c, embedded by `npm run build:wasm`).
  * It scans "plain" record lines (single spaces, LF endings, integer fields of digits or `-`) into columns and stops
- * at the first other line, which the JavaScript scanner then handles; see parser.ts. One instance per process,
- * loaded on first use; {@link loadKernel} returns undefined where WebAssembly SIMD is unavailable.
+ * at the first other line, which the JavaScript scanner then handles; see parser.ts. One shared instance per
+ * process ({@link loadKernel}, loaded on first use), whose memory holds the input copy followed by scratch columns
+ * that are copied out into the batch after each call. Parsers in the reused-batch mode take an instance of their
+ * own ({@link takeKernel}, pooled: up to 4 given-back instances are kept with their grown memory), whose memory
+ * holds the batch columns at a fixed address followed by the input copy, and which writes the columns in place.
+ * Both return undefined where WebAssembly SIMD is unavailable.
  */
 import { instantiateEmbedded, type WasmMemory } from './instantiate.js';
 import { SCAN_WASM_BASE64 } from './scan-module.js';
