@@ -127,6 +127,7 @@ async function printText(
   const reader = readFlowLogText(chunks, {
     format,
     assumeDefault: true,
+    reuseBatches: true, // each batch becomes JSON bytes before the next step
     onError: (e) => io.err(`${name}:${e.line}: ${e.reason}\n    ${clip(e.text)}\n`),
   });
   try {
