@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBValue } from '@duckdb/node-api';
-import { FIELDS, type FieldSpec, type FlowRecord } from '@flowlake/flowlogs';
+import { FIELD_BY_NAME, FIELDS, type FieldSpec, type FlowRecord } from '@flowlake/flowlogs';
 import { sqlPath } from '../analysis/flows-view.js';
 import { openDuckDb, parquetColumns, toCell } from '../analysis/local-engine.js';
 import type { Target } from './parse-input.js';
@@ -17,7 +17,7 @@ const BY_PARQUET_NAME: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) =
 
 /** The record key and value conversion of one Parquet column. */
 function column(name: string): { key: string; value: (v: DuckDBValue) => string | number | null } {
-  const field = BY_PARQUET_NAME.get(name) ?? FIELDS.find((f) => f.name === name);
+  const field = BY_PARQUET_NAME.get(name) ?? FIELD_BY_NAME.get(name);
   const key = field?.name ?? name.replaceAll('_', '-');
   if (field?.type === 'string') {
     return { key, value: (v) => (v === null || v === undefined ? null : String(v)) };
