@@ -4,15 +4,18 @@
  */
 import type { FlowLogFormat } from './format.js';
 import type { FlowBatch } from './parser.js';
+import { littleEndianWords, writeNull } from './transform/byte-writer.js';
 
 interface JsonPlan {
-  /** `{"version":` for the first field, `,"account-id":` for the others. */
-  readonly keys: readonly Buffer[];
+  /** Byte lengths of the keys: `{"version":` for the first field, `,"account-id":` for the others. */
+  readonly keyLengths: readonly number[];
   /** The keys as little-endian 32-bit words (the last one padded), stored a word at a time. */
   readonly keyWords: readonly Uint32Array[];
   readonly isInt: readonly boolean[];
   /** Index among the integer fields or among the string fields (the batch's column order). */
   readonly slot: readonly number[];
+  /** Room a row needs besides its string bytes: keys (+3 for word stores), 16 per field (digits, null or quotes), `}\n`. */
+  readonly rowBytes: number;
 }
 
 const PLANS = new WeakMap<FlowLogFormat, JsonPlan>();
@@ -25,12 +28,9 @@ function planOf(format: FlowLogFormat): JsonPlan {
     const isInt = format.fields.map((f) => f.type !== 'string');
     const keys = format.names.map((name, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`));
     plan = {
-      keys,
-      keyWords: keys.map((k) => {
-        const padded = Buffer.alloc(Math.ceil(k.length / 4) * 4);
-        k.copy(padded);
-        return new Uint32Array(padded.buffer, padded.byteOffset, padded.length / 4).slice();
-      }),
+      keyLengths: keys.map((k) => k.length),
+      rowBytes: keys.reduce((sum, k) => sum + k.length, 3) + 16 * keys.length + 2,
+      keyWords: keys.map(littleEndianWords),
       isInt,
       slot: isInt.map((int) => (int ? ints++ : strs++)),
     };
@@ -38,8 +38,6 @@ function planOf(format: FlowLogFormat): JsonPlan {
   }
   return plan;
 }
-
-const NULL = Buffer.from('null');
 
 /** Writes the decimal digits of `v` (an integer, 0 <= v < 2^31) at `at`, at least `width` of them; returns the end. */
 function writeSmall(out: Buffer, at: number, v: number, width: number): number {
@@ -63,53 +61,43 @@ function writeUint(out: Buffer, at: number, v: number): number {
   return writeSmall(out, writeSmall(out, at, hi, 1), v - hi * 1e8, 8);
 }
 
-/** A larger copy of `out[0, at)` with room for `need` more bytes. */
-function grow(out: Buffer, at: number, need: number): Buffer {
-  const next = Buffer.allocUnsafe(Math.max(out.length * 2, at + need));
-  out.copy(next, 0, 0, at);
-  return next;
-}
-
 /**
  * The batch's records as JSON lines, one per row, keys in format order, `-` as null, integers as numbers. A string
  * of printable ASCII without `"` or `\` is copied byte for byte; any other is written by JSON.stringify.
  */
 export function batchJsonLines(batch: FlowBatch): Buffer {
-  const { keys, keyWords, isInt, slot } = planOf(batch.format);
-  const n = keys.length;
+  const { keyLengths, keyWords, isInt, slot, rowBytes } = planOf(batch.format);
+  const n = keyLengths.length;
   const cap = batch.capacity;
   const src = batch.buf;
   const { ints, strStart, strEnd } = batch;
-  let out: Buffer = Buffer.allocUnsafe(Math.max(1024, batch.count * (64 + 24 * n)));
-  let view: DataView = new DataView(out.buffer, out.byteOffset, out.length);
+  let out: Buffer = Buffer.allocUnsafe(Math.max(1024, batch.count * (rowBytes + 8 * n)));
+  let view = new DataView(out.buffer, out.byteOffset, out.length);
   let at = 0;
   for (let r = 0; r < batch.count; r++) {
+    // room for the whole row: keys, integers, and at most 6 JSON bytes per string byte (\uXXXX)
+    let need = rowBytes;
+    for (let f = 0; f < n; f++)
+      if (!isInt[f]) need += 6 * (strEnd[slot[f] * cap + r] - strStart[slot[f] * cap + r]);
+    if (at + need > out.length) {
+      const next = Buffer.allocUnsafe(Math.max(out.length * 2, at + need));
+      out.copy(next, 0, 0, at);
+      out = next;
+      view = new DataView(out.buffer, out.byteOffset, out.length);
+    }
     for (let f = 0; f < n; f++) {
-      const key = keys[f];
+      const words = keyWords[f]; // stored a word at a time: up to 3 bytes past the key are overwritten next
+      for (let k = 0; k < words.length; k++) view.setUint32(at + 4 * k, words[k], true);
+      at += keyLengths[f];
       if (isInt[f]) {
-        if (at + key.length + 16 > out.length) {
-          out = grow(out, at, key.length + 16);
-          view = new DataView(out.buffer, out.byteOffset, out.length);
-        }
-        const words = keyWords[f];
-        for (let k = 0; k < words.length; k++) view.setUint32(at + 4 * k, words[k], true);
-        at += key.length;
         const v = ints[slot[f] * cap + r];
-        if (Number.isNaN(v)) for (let k = 0; k < 4; k++) out[at++] = NULL[k];
-        else at = writeUint(out, at, v);
+        at = Number.isNaN(v) ? writeNull(out, at) : writeUint(out, at, v);
         continue;
       }
       const s = strStart[slot[f] * cap + r];
       const e = strEnd[slot[f] * cap + r];
-      if (at + key.length + e - s + 6 > out.length) {
-        out = grow(out, at, key.length + e - s + 6);
-        view = new DataView(out.buffer, out.byteOffset, out.length);
-      }
-      const words = keyWords[f];
-      for (let k = 0; k < words.length; k++) view.setUint32(at + 4 * k, words[k], true);
-      at += key.length;
       if (e - s === 1 && src[s] === 45) {
-        for (let k = 0; k < 4; k++) out[at++] = NULL[k];
+        at = writeNull(out, at);
         continue;
       }
       const begin = at;
@@ -123,21 +111,8 @@ export function batchJsonLines(batch: FlowBatch): Buffer {
         }
         out[at++] = b;
       }
-      if (plain) {
-        out[at++] = 34;
-      } else {
-        at = begin;
-        const text = JSON.stringify(batch.valueAt(r, f));
-        if (at + text.length * 3 > out.length) {
-          out = grow(out, at, text.length * 3);
-          view = new DataView(out.buffer, out.byteOffset, out.length);
-        }
-        at += out.write(text, at, 'utf8');
-      }
-    }
-    if (at + 2 > out.length) {
-      out = grow(out, at, 2);
-      view = new DataView(out.buffer, out.byteOffset, out.length);
+      if (plain) out[at++] = 34;
+      else at = begin + out.write(JSON.stringify(batch.valueAt(r, f)), begin, 'utf8');
     }
     out[at++] = 125; // }
     out[at++] = 10;

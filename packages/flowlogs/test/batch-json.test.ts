@@ -72,6 +72,16 @@ describe('batchJsonLines', () => {
     );
   });
 
+  it('grows its buffer for rows far above the estimate (long strings, escaped and plain)', () => {
+    const f = FlowLogFormat.parse('${version} ${srcaddr} ${dstaddr}');
+    const lines = [`2 ${'"\\'.repeat(2000)} ${'a'.repeat(9000)}`, '2 x y', `2 ${'é'.repeat(3000)} -`];
+    for (const kernel of ['js', 'wasm'] as const) {
+      const batch = batchOf(f, lines, kernel);
+      expect(batch.count).toBe(3);
+      expect(batchJsonLines(batch).toString('utf8')).toBe(reference(batch));
+    }
+  });
+
   it('writes the limits exactly: 0, 2^53 - 1, null, quotes, backslashes, UTF-8', () => {
     const f = FlowLogFormat.parse('${version} ${bytes} ${srcaddr} ${instance-id}');
     const batch = batchOf(

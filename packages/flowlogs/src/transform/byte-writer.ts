@@ -42,3 +42,21 @@ export class ByteWriter {
     return this.buf.toString('base64', 0, this.pos);
   }
 }
+
+/** Little-endian 32-bit words of `bytes` (the last one padded with zeros). */
+export function littleEndianWords(bytes: Buffer): Uint32Array {
+  const padded = Buffer.alloc(Math.ceil(bytes.length / 4) * 4);
+  bytes.copy(padded);
+  const out = new Uint32Array(padded.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = padded.readUInt32LE(i * 4);
+  return out;
+}
+
+/** Writes `null` at `at`; returns the position after it. */
+export function writeNull(out: Buffer, at: number): number {
+  out[at] = 110;
+  out[at + 1] = 117;
+  out[at + 2] = 108;
+  out[at + 3] = 108;
+  return at + 4;
+}

@@ -7,7 +7,7 @@
  * is printed as is by every encoder).
  */
 import type { FlowLogFormat } from '../format.js';
-import type { ByteWriter } from './byte-writer.js';
+import { type ByteWriter, littleEndianWords, writeNull } from './byte-writer.js';
 
 /** Writes `src[start, end)` as a JSON line into `w`; false, with `w.pos` unchanged, when the general encoder must. */
 export type JsonBytesWriter = (src: Buffer, start: number, end: number, w: ByteWriter) => boolean;
@@ -19,30 +19,12 @@ const ZERO = 48;
 const NINE = 57;
 const QUOTE = 34;
 
-/** Little-endian 32-bit words of `bytes` (the last one padded with zeros). */
-function words(bytes: Buffer): Uint32Array {
-  const padded = Buffer.alloc(Math.ceil(bytes.length / 4) * 4);
-  bytes.copy(padded);
-  const out = new Uint32Array(padded.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = padded.readUInt32LE(i * 4);
-  return out;
-}
-
-/** Writes `null` at `at`; returns the position after it. */
-function writeNull(out: Buffer, at: number): number {
-  out[at] = 110;
-  out[at + 1] = 117;
-  out[at + 2] = 108;
-  out[at + 3] = 108;
-  return at + 4;
-}
-
 /** Compiles the byte-source JSON line writer of a format. */
 export function compileJsonBytesWriter(format: FlowLogFormat): JsonBytesWriter {
   const n = format.names.length;
   const keys = format.names.map((name, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`));
   // Keys are stored a word at a time (the up to 3 bytes past a key are overwritten by what follows).
-  const keyWords = keys.map(words);
+  const keyWords = keys.map(littleEndianWords);
   const keyLengths = keys.map((k) => k.length);
   const isInt = format.fields.map((f) => f.type !== 'string');
   const keyBytes = keys.reduce((a, k) => a + k.length + 4, 0);
